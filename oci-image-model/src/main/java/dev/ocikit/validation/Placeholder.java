@@ -1,0 +1,1 @@
+package dev.ocikit.validation; final class Placeholder {}
