@@ -234,6 +234,9 @@ public final class OciJson {
       return "malformed input";
     }
     int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
+    String line = nl < 0 ? message : message.substring(0, nl);
+    // Jackson names the start of an unclosed object with a redacted source; the pointer says it.
+    int marker = line.indexOf(" (start marker at");
+    return marker < 0 ? line : line.substring(0, marker);
   }
 }

@@ -1,1 +1,0 @@
-package dev.ocikit.validation; final class Placeholder {}
