@@ -1,5 +1,7 @@
 /**
- * Layers as filesystem changesets (<a href="https://github.com/opencontainers/image-spec/blob/main/layer.md">layer.md</a>). This module is a shell for now; it fills in with the streaming layer applier.
+ * Layers as filesystem changesets (<a
+ * href="https://github.com/opencontainers/image-spec/blob/main/layer.md">layer.md</a>). For now it
+ * recognises compression by magic bytes; the streaming layer applier comes next.
  */
 @NullMarked
 package dev.ocikit.layers;

@@ -166,7 +166,11 @@ public record Digest(String algorithm, String encoded) implements Comparable<Dig
         .orElseThrow(
             () ->
                 new UnsupportedOperationException(
-                    "cannot compute digest " + this + ": algorithm \"" + algorithm + "\" is not registered"));
+                    "cannot compute digest "
+                        + this
+                        + ": algorithm \""
+                        + algorithm
+                        + "\" is not registered"));
   }
 
   /** {@code algorithm:encoded}. */

@@ -121,8 +121,7 @@ final class ModelReader {
     return wrap(
         at,
         () ->
-            new Platform(
-                architecture, os, osVersion, osFeatures, variant, features, o.unknown()));
+            new Platform(architecture, os, osVersion, osFeatures, variant, features, o.unknown()));
   }
 
   static ImageConfig config(JsonNode node, String at) {
@@ -199,7 +198,8 @@ final class ModelReader {
     Boolean emptyLayer = o.optBoolean("empty_layer");
     return wrap(
         at,
-        () -> new ImageConfig.History(created, author, createdBy, comment, emptyLayer, o.unknown()));
+        () ->
+            new ImageConfig.History(created, author, createdBy, comment, emptyLayer, o.unknown()));
   }
 
   static LayoutHeader layoutHeader(JsonNode node, String at) {

@@ -90,8 +90,7 @@ public final class OciJson {
   }
 
   /** Parses a content descriptor, keeping its exact bytes. */
-  public static Parsed<Descriptor> parseDescriptor(byte[] bytes)
-      throws InvalidDocumentException {
+  public static Parsed<Descriptor> parseDescriptor(byte[] bytes) throws InvalidDocumentException {
     return parse(bytes, ModelReader::descriptor);
   }
 

@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Timestamps as <a href="https://tools.ietf.org/html/rfc3339#section-5.6">RFC 3339, section
- * 5.6</a> defines {@code date-time}, the format of the config's {@code created} fields and the
- * {@code org.opencontainers.image.created} annotation.
+ * Timestamps as <a href="https://tools.ietf.org/html/rfc3339#section-5.6">RFC 3339, section 5.6</a>
+ * defines {@code date-time}, the format of the config's {@code created} fields and the {@code
+ * org.opencontainers.image.created} annotation.
  *
  * <p>Parsing keeps nanoseconds and the offset. Formatting writes the fraction with trailing zeros
  * removed and {@code Z} for UTC, as Go's {@code time.RFC3339Nano} does, so that timestamps written

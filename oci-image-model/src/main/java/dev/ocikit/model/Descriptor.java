@@ -43,14 +43,7 @@ public record Descriptor(
 
   static final Set<String> KNOWN =
       Set.of(
-          "mediaType",
-          "digest",
-          "size",
-          "urls",
-          "annotations",
-          "data",
-          "artifactType",
-          "platform");
+          "mediaType", "digest", "size", "urls", "annotations", "data", "artifactType", "platform");
 
   /** The bytes of the empty JSON object, {@code {}}. */
   private static final byte[] EMPTY_JSON_CONTENT = "{}".getBytes(StandardCharsets.US_ASCII);
@@ -194,7 +187,9 @@ public record Descriptor(
     return Values.unknownView(unknownProperties);
   }
 
-  /** Builds a {@link Descriptor}; {@code mediaType}, {@code digest} and {@code size} are required. */
+  /**
+   * Builds a {@link Descriptor}; {@code mediaType}, {@code digest} and {@code size} are required.
+   */
   public static final class Builder {
     private @Nullable String mediaType;
     private @Nullable Digest digest;

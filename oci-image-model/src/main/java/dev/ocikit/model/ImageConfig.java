@@ -398,8 +398,8 @@ public record ImageConfig(
 
     /**
      * The ChainIDs of the layer stack (config.md, "Layer ChainID"): {@code ChainID(L0) =
-     * DiffID(L0)} and {@code ChainID(L0|...|Ln) = Digest(ChainID(L0|...|Ln-1) + " " +
-     * DiffID(Ln))}, computed with SHA-256.
+     * DiffID(L0)} and {@code ChainID(L0|...|Ln) = Digest(ChainID(L0|...|Ln-1) + " " + DiffID(Ln))},
+     * computed with SHA-256.
      */
     public List<Digest> chainIds() {
       List<Digest> chain = new ArrayList<>(diffIds.size());

@@ -68,7 +68,8 @@ public final class MediaType {
   public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
 
   /** Docker's gzip layer, "interchangeable and fully compatible" with {@link #IMAGE_LAYER_GZIP}. */
-  public static final String DOCKER_LAYER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+  public static final String DOCKER_LAYER_GZIP =
+      "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
   /** Docker's foreign (non-distributable) gzip layer. */
   public static final String DOCKER_FOREIGN_LAYER_GZIP =

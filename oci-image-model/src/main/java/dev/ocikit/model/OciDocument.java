@@ -4,8 +4,8 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A JSON document of the image spec that is stored as a blob or file: a {@link Manifest}, an
- * {@link Index}, an {@link ImageConfig}, or the {@link LayoutHeader} of an image layout.
+ * A JSON document of the image spec that is stored as a blob or file: a {@link Manifest}, an {@link
+ * Index}, an {@link ImageConfig}, or the {@link LayoutHeader} of an image layout.
  */
 public sealed interface OciDocument permits Manifest, Index, ImageConfig, LayoutHeader {
 

@@ -12,8 +12,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The platform an image runs on (<a
  * href="https://github.com/opencontainers/image-spec/blob/main/image-index.md#image-index-property-descriptions">image-index.md,
- * {@code platform}</a>): architecture and os are REQUIRED; {@code os.version}, {@code
- * os.features}, {@code variant} are OPTIONAL; {@code features} is RESERVED.
+ * {@code platform}</a>): architecture and os are REQUIRED; {@code os.version}, {@code os.features},
+ * {@code variant} are OPTIONAL; {@code features} is RESERVED.
  *
  * <p>{@link #parse(String)} reads the {@code os/arch[/variant]} notation and {@link #normalize()}
  * maps the common aliases (x86_64, aarch64, armhf, ...) to the names the spec's Go values use, as
@@ -61,8 +61,8 @@ public record Platform(
 
   /**
    * Parses {@code os/arch[/variant]} (e.g. {@code linux/arm64}, {@code linux/arm/v7}), optionally
-   * with the OS version in parentheses ({@code windows(10.0.17763)/amd64}), and {@link
-   * #normalize() normalises} the result.
+   * with the OS version in parentheses ({@code windows(10.0.17763)/amd64}), and {@link #normalize()
+   * normalises} the result.
    *
    * @throws IllegalArgumentException if {@code value} is not in that form
    */
@@ -107,8 +107,7 @@ public record Platform(
   }
 
   /**
-   * The platform of the running JVM, normalised (e.g. {@code linux/amd64}, {@code
-   * linux/arm64/v8}).
+   * The platform of the running JVM, normalised (e.g. {@code linux/amd64}, {@code linux/arm64/v8}).
    */
   public static Platform host() {
     String os = System.getProperty("os.name", "linux").toLowerCase(Locale.ROOT);

@@ -65,8 +65,8 @@ public final class PlatformMatcher {
   }
 
   /**
-   * The position of {@code candidate} in the {@link #preference()} (0 is best), empty when it
-   * does not match.
+   * The position of {@code candidate} in the {@link #preference()} (0 is best), empty when it does
+   * not match.
    */
   public OptionalInt rank(Platform candidate) {
     Platform c = candidate.normalize();

@@ -6,8 +6,8 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The kinds of document the image spec publishes a JSON schema for, with that schema and the
- * media type of the kind.
+ * The kinds of document the image spec publishes a JSON schema for, with that schema and the media
+ * type of the kind.
  */
 public enum DocumentType {
   /** An image manifest (manifest.md); {@code image-manifest-schema.json}. */

@@ -18,8 +18,8 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The image-spec JSON schemas, bundled as resources and compiled once. The schemas are draft-04
- * and refer to each other by file name relative to their {@code id}s under {@code
+ * The image-spec JSON schemas, bundled as resources and compiled once. The schemas are draft-04 and
+ * refer to each other by file name relative to their {@code id}s under {@code
  * https://opencontainers.org/schema/}; every such IRI is served from the bundled file of that name,
  * and nothing is ever fetched from the network.
  */
@@ -43,10 +43,11 @@ final class Schemas {
                     .schemaRegistryConfig(config)
                     .schemas(
                         iri ->
-                            iri.startsWith(BASE) ? load(iri.substring(iri.lastIndexOf('/') + 1)) : null));
+                            iri.startsWith(BASE)
+                                ? load(iri.substring(iri.lastIndexOf('/') + 1))
+                                : null));
     for (DocumentType type : DocumentType.values()) {
-      Schema schema =
-          registry.getSchema(SchemaLocation.of(BASE + type.schemaFile()));
+      Schema schema = registry.getSchema(SchemaLocation.of(BASE + type.schemaFile()));
       schema.initializeValidators();
       compiled.put(type, schema);
     }

@@ -174,6 +174,9 @@ final class SpecRules {
         error(at + "/size", "size must be an integer, found " + size);
       } else if (!size.canConvertToLong()) {
         error(at + "/size", "size " + size + " does not fit in an int64");
+      } else if (size.longValue() < 0) {
+        // The index schema types manifests[].size as a plain int64, so this is not caught there.
+        error(at + "/size", "size must not be negative, found " + size.longValue());
       }
     }
     JsonNode data = d.get("data");

@@ -25,12 +25,12 @@ import tools.jackson.databind.node.ObjectNode;
  * <ul>
  *   <li>the encoded portion of registered digest algorithms (sha256, sha512, blake3: lower-case hex
  *       of the right length), in every digest including {@code rootfs.diff_ids};
- *   <li>a document's {@code mediaType}, when present, is the one of its kind (OCI, or the Docker
- *       V2 schema 2 counterpart);
+ *   <li>a document's {@code mediaType}, when present, is the one of its kind (OCI, or the Docker V2
+ *       schema 2 counterpart);
  *   <li>{@code artifactType} is set when the config is the empty descriptor;
  *   <li>{@code Env} entries are {@code VARNAME=VARVALUE};
- *   <li>{@code data} is padded standard Base64 and decodes to content of the descriptor's size
- *       and digest;
+ *   <li>{@code data} is padded standard Base64 and decodes to content of the descriptor's size and
+ *       digest;
  *   <li>{@code created} timestamps are RFC 3339; sizes fit in an int64;
  *   <li>a {@code platform} has string {@code architecture} and {@code os}.
  * </ul>
@@ -125,13 +125,23 @@ public final class Validator {
       return document;
     }
     ObjectNode copy = (ObjectNode) document.deepCopy();
-    for (String f : List.of("created", "author", "os.version", "os.features", "variant", "config",
-        "history")) {
+    for (String f :
+        List.of("created", "author", "os.version", "os.features", "variant", "config", "history")) {
       removeNull(copy, f);
     }
     if (copy.get("config") instanceof ObjectNode exec) {
-      for (String f : List.of("User", "ExposedPorts", "Env", "Entrypoint", "Cmd", "Volumes",
-          "WorkingDir", "Labels", "StopSignal", "ArgsEscaped")) {
+      for (String f :
+          List.of(
+              "User",
+              "ExposedPorts",
+              "Env",
+              "Entrypoint",
+              "Cmd",
+              "Volumes",
+              "WorkingDir",
+              "Labels",
+              "StopSignal",
+              "ArgsEscaped")) {
         removeNull(exec, f);
       }
     }

@@ -90,7 +90,8 @@ class GoldenFilesTest {
   }
 
   static ImageConfig config() {
-    OffsetDateTime created = OffsetDateTime.of(2015, 10, 31, 22, 22, 56, 15_925_234, ZoneOffset.UTC);
+    OffsetDateTime created =
+        OffsetDateTime.of(2015, 10, 31, 22, 22, 56, 15_925_234, ZoneOffset.UTC);
     return ImageConfig.builder()
         .created(created)
         .author("Alyssa P. Hacker <alyspdev@example.com>")
@@ -125,7 +126,8 @@ class GoldenFilesTest {
                 "base layer",
                 null,
                 Map.of()))
-        .addHistory(ImageConfig.History.empty(created.minusSeconds(1), "/bin/sh -c #(nop) CMD [\"sh\"]"))
+        .addHistory(
+            ImageConfig.History.empty(created.minusSeconds(1), "/bin/sh -c #(nop) CMD [\"sh\"]"))
         .addHistory(ImageConfig.History.of(created, "/bin/sh -c make install"))
         .build();
   }

@@ -74,7 +74,8 @@ class OciJsonTest {
         """;
     ImageConfig c = OciJson.parseConfig(utf8(docker)).value();
     assertThat(c.unknownProperties()).containsOnlyKeys("docker_version");
-    assertThat(c.config().unknownProperties()).containsOnlyKeys("Hostname", "Healthcheck", "OnBuild");
+    assertThat(c.config().unknownProperties())
+        .containsOnlyKeys("Hostname", "Healthcheck", "OnBuild");
     assertThat(c.config().cmd()).isEmpty();
     ImageConfig again = OciJson.parseConfig(OciJson.toBytes(c)).value();
     assertThat(again).isEqualTo(c);
@@ -88,7 +89,8 @@ class OciJsonTest {
     assertThat(parsed.digest()).isEqualTo(Digest.sha256(original));
     assertThat(parsed.digest()).isNotEqualTo(Digest.sha256(OciJson.toBytes(parsed.value())));
     assertThat(parsed.descriptor())
-        .isEqualTo(Descriptor.of(MediaType.IMAGE_MANIFEST, Digest.sha256(original), original.length));
+        .isEqualTo(
+            Descriptor.of(MediaType.IMAGE_MANIFEST, Digest.sha256(original), original.length));
     original[0] = ' ';
     assertThat(parsed.bytes()[0]).isEqualTo((byte) '{');
   }
@@ -162,8 +164,7 @@ class OciJsonTest {
               assertThat(e.pointer()).isEqualTo("/layers/0/digest");
               assertThat(e.reason()).contains("64 lower-case hex");
             });
-    assertThatThrownBy(
-            () -> OciJson.parseManifest(utf8("{\"schemaVersion\":2,\"layers\":[]}")))
+    assertThatThrownBy(() -> OciJson.parseManifest(utf8("{\"schemaVersion\":2,\"layers\":[]}")))
         .isInstanceOfSatisfying(
             InvalidDocumentException.class,
             e -> {
@@ -186,7 +187,9 @@ class OciJsonTest {
     assertThatThrownBy(
             () ->
                 OciJson.parseManifest(
-                    utf8(MANIFEST_WITH_UNKNOWNS.replace("\"schemaVersion\": 2", "\"schemaVersion\": 1"))))
+                    utf8(
+                        MANIFEST_WITH_UNKNOWNS.replace(
+                            "\"schemaVersion\": 2", "\"schemaVersion\": 1"))))
         .hasMessageContaining("/schemaVersion")
         .hasMessageContaining("must be 2");
   }

@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The image spec's own test vectors (the table tests of image-spec {@code schema/*_test.go} and
- * the annotated examples of its markdown), each with the verdict the spec expects.
+ * The image spec's own test vectors (the table tests of image-spec {@code schema/*_test.go} and the
+ * annotated examples of its markdown), each with the verdict the spec expects.
  */
 class ConformanceVectorsTest {
 
@@ -36,14 +36,15 @@ class ConformanceVectorsTest {
 
   /**
    * Vectors whose {@code document} is not one JSON document: the extraction glued two Go table
-   * cases together with the Go source between them (a backtick, braces, a comment, the next
-   * case). ocikit rejects such text as malformed JSON, as the spec's own validator does ({@code
+   * cases together with the Go source between them (a backtick, braces, a comment, the next case).
+   * ocikit rejects such text as malformed JSON, as the spec's own validator does ({@code
    * json.Unmarshal} fails on "invalid character '`' after top-level value"); the verdict the vector
    * records is that of the first case, which is checked on the first document alone.
    * (descriptor_test:TestDescriptor:28 is glued the same way, but its recorded verdict, that of the
    * second case, is "invalid", which the glued text gets too.)
    */
-  private static final java.util.Set<String> GLUED = java.util.Set.of("manifest_test:TestManifest:6");
+  private static final java.util.Set<String> GLUED =
+      java.util.Set.of("manifest_test:TestManifest:6");
 
   @ParameterizedTest(name = "{0} is {2}")
   @MethodSource("vectors")

@@ -20,9 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Every valid document among the spec's vectors (its examples and its table tests) parses into
- * the model, is written back canonically, and the re-written document validates again and parses
- * to the same value.
+ * Every valid document among the spec's vectors (its examples and its table tests) parses into the
+ * model, is written back canonically, and the re-written document validates again and parses to the
+ * same value.
  */
 class SpecExamplesRoundTripTest {
 
@@ -37,7 +37,8 @@ class SpecExamplesRoundTripTest {
                   .validate(
                       DocumentType.fromName(v.get("mediaType").stringValue()).orElseThrow(),
                       document.getBytes(StandardCharsets.UTF_8)))) {
-        out.add(Arguments.of(v.get("id").stringValue(), v.get("mediaType").stringValue(), document));
+        out.add(
+            Arguments.of(v.get("id").stringValue(), v.get("mediaType").stringValue(), document));
       }
     }
     assertThat(out).hasSizeGreaterThanOrEqualTo(40);
@@ -68,7 +69,8 @@ class SpecExamplesRoundTripTest {
     byte[] again =
         value instanceof Descriptor d
             ? OciJson.toBytes(d)
-            : OciJson.toBytes((dev.ocikit.model.OciDocument) OciJson.parse(rewritten, model).value());
+            : OciJson.toBytes(
+                (dev.ocikit.model.OciDocument) OciJson.parse(rewritten, model).value());
     assertThat(again).as("canonical writing is stable for %s", id).isEqualTo(rewritten);
   }
 }

@@ -58,12 +58,16 @@ class ValidatorTest {
   void manifestMediaTypeMustBeTheManifestsWhenUsed() {
     // manifest.md: "When used, this field MUST contain the media type
     // application/vnd.oci.image.manifest.v1+json."
-    assertThat(errors(DocumentType.MANIFEST, manifest(MediaType.IMAGE_INDEX, MediaType.IMAGE_CONFIG, "")))
+    assertThat(
+            errors(
+                DocumentType.MANIFEST, manifest(MediaType.IMAGE_INDEX, MediaType.IMAGE_CONFIG, "")))
         .singleElement()
         .satisfies(p -> assertThat(p.pointer()).isEqualTo("/mediaType"));
     assertThat(errors(DocumentType.MANIFEST, manifest(null, MediaType.IMAGE_CONFIG, ""))).isEmpty();
     assertThat(
-            errors(DocumentType.MANIFEST, manifest(MediaType.DOCKER_MANIFEST, MediaType.DOCKER_CONFIG, "")))
+            errors(
+                DocumentType.MANIFEST,
+                manifest(MediaType.DOCKER_MANIFEST, MediaType.DOCKER_CONFIG, "")))
         .isEmpty();
   }
 
@@ -73,7 +77,8 @@ class ValidatorTest {
     assertThat(errors(DocumentType.INDEX, index.formatted(MediaType.IMAGE_MANIFEST)))
         .singleElement()
         .satisfies(p -> assertThat(p.message()).contains(MediaType.IMAGE_INDEX));
-    assertThat(errors(DocumentType.INDEX, index.formatted(MediaType.DOCKER_MANIFEST_LIST))).isEmpty();
+    assertThat(errors(DocumentType.INDEX, index.formatted(MediaType.DOCKER_MANIFEST_LIST)))
+        .isEmpty();
   }
 
   @Test
@@ -195,6 +200,16 @@ class ValidatorTest {
         .anySatisfy(p -> assertThat(p.message()).contains("int64"));
     String fraction = "{\"mediaType\":\"a/b\",\"size\":12.5,\"digest\":\"%s%s\"}";
     assertThat(errors(DocumentType.DESCRIPTOR, fraction.formatted(SHA, HEX64))).isNotEmpty();
+  }
+
+  @Test
+  void negativeSizesAreInvalidInIndexesToo() {
+    // descriptor.md: "The size MUST NOT be negative." The index schema's int64 lets it through.
+    String index =
+        "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"a/b\",\"size\":-1,\"digest\":\"%s%s\"}]}";
+    assertThat(errors(DocumentType.INDEX, index.formatted(SHA, HEX64)))
+        .singleElement()
+        .satisfies(p -> assertThat(p.pointer()).isEqualTo("/manifests/0/size"));
   }
 
   @Test

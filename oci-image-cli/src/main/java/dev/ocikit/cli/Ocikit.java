@@ -1,0 +1,92 @@
+package dev.ocikit.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code ocikit} command: OCI images from the command line. */
+@Command(
+    name = "ocikit",
+    mixinStandardHelpOptions = true,
+    versionProvider = Ocikit.Version.class,
+    description = "Read, write, check and unpack OCI container images.",
+    subcommands = {ValidateCommand.class, DigestCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Exit status: 0 success; 1 invalid content; 2 usage error or unreadable input."})
+public final class Ocikit implements Runnable {
+
+  /** Content was checked and found invalid. */
+  public static final int INVALID = 1;
+
+  /** A usage error, or input that could not be read. */
+  public static final int USAGE = 2;
+
+  @Spec CommandSpec spec;
+
+  /** Without a command, says so and shows the usage. */
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+  }
+
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    PrintWriter out =
+        new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err =
+        new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    int status = execute(out, err, args);
+    out.flush();
+    err.flush();
+    System.exit(status);
+  }
+
+  /**
+   * Runs the command line with the given output and error writers and returns its exit status,
+   * without exiting (for tests and embedding).
+   */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = new CommandLine(new Ocikit());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExitCodeExceptionMapper(e -> USAGE);
+    cl.setParameterExceptionHandler(
+        (e, args1) -> {
+          CommandLine c = e.getCommandLine();
+          c.getErr()
+              .println(
+                  c.getCommandSpec().qualifiedName()
+                      + ": "
+                      + Text.oneLine(String.valueOf(e.getMessage()))
+                      + " (see '"
+                      + c.getCommandSpec().qualifiedName()
+                      + " --help')");
+          return USAGE;
+        });
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("ocikit: " + Text.oneLine(describe(e)));
+          if (System.getenv("OCIKIT_DEBUG") != null) {
+            e.printStackTrace(commandLine.getErr());
+          }
+          return USAGE;
+        });
+    return cl.execute(args);
+  }
+
+  private static String describe(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+
+  /** The version, from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Ocikit.class.getPackage().getImplementationVersion();
+      return new String[] {"ocikit " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

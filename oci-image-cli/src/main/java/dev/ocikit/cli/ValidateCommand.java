@@ -1,0 +1,137 @@
+package dev.ocikit.cli;
+
+import dev.ocikit.json.InvalidDocumentException;
+import dev.ocikit.json.OciJson;
+import dev.ocikit.validation.DocumentType;
+import dev.ocikit.validation.Problem;
+import dev.ocikit.validation.Validator;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ocikit validate}: checks documents against the image-spec schemas and rules. */
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Validate image-spec JSON documents against the published JSON schemas and the spec's"
+          + " rules beyond them.",
+      "Each problem is printed on standard error as 'POINTER: MESSAGE' (with 'FILE: ' in front"
+          + " when several files are given); warnings (SHOULDs) do not make a document invalid."
+    },
+    footer = {"", "Exit status: 0 all valid; 1 some invalid; 2 usage error or unreadable input."})
+final class ValidateCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-t", "--type"},
+      paramLabel = "TYPE",
+      converter = TypeConverter.class,
+      description =
+          "manifest, index, config, descriptor or layout (the oci-layout file); a media type works"
+              + " too. Guessed from the content when omitted.")
+  DocumentType type;
+
+  @Option(
+      names = "--max-size",
+      paramLabel = "BYTES",
+      defaultValue = "4194304",
+      description = "Refuse documents larger than this (default: ${DEFAULT-VALUE}, 4 MiB).")
+  long maxSize;
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print nothing for valid documents, and no warnings.")
+  boolean quiet;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "Documents to check; - reads standard input.")
+  List<String> files;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (maxSize < 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--max-size must not be negative, found " + maxSize);
+    }
+    boolean prefix = files.size() > 1;
+    int status = 0;
+    for (String file : files) {
+      String where = prefix ? Text.oneLine(file) + ": " : "";
+      byte[] bytes;
+      try {
+        bytes = Inputs.readAll(file, maxSize);
+      } catch (Inputs.Unreadable e) {
+        err.println("ocikit: " + Text.oneLine(e.getMessage()));
+        status = Math.max(status, Ocikit.USAGE);
+        continue;
+      }
+      DocumentType kind = type;
+      if (kind == null) {
+        Optional<DocumentType> detected;
+        try {
+          detected = DocumentType.detect(OciJson.readTree(bytes));
+        } catch (InvalidDocumentException e) {
+          err.println(where + Text.oneLine(Problem.error(e.pointer(), e.reason()).toString()));
+          status = Math.max(status, Ocikit.INVALID);
+          continue;
+        }
+        if (detected.isEmpty()) {
+          err.println(
+              "ocikit: cannot tell what kind of document "
+                  + Text.oneLine(file)
+                  + " is; give --type "
+                  + names());
+          status = Math.max(status, Ocikit.USAGE);
+          continue;
+        }
+        kind = detected.get();
+      }
+      List<Problem> problems = Validator.get().validate(kind, bytes);
+      boolean valid = Validator.isValid(problems);
+      for (Problem p : problems) {
+        if (p.isError() || !quiet) {
+          err.println(where + Text.oneLine(p.toString()));
+        }
+      }
+      if (!valid) {
+        status = Math.max(status, Ocikit.INVALID);
+      } else if (!quiet) {
+        out.println(Text.oneLine(file) + ": valid " + kind.cliName());
+      }
+    }
+    return status;
+  }
+
+  static String names() {
+    return Arrays.stream(DocumentType.values())
+        .map(DocumentType::cliName)
+        .collect(Collectors.joining("|"));
+  }
+
+  /** Converts a type name or media type to a {@link DocumentType}. */
+  static final class TypeConverter implements CommandLine.ITypeConverter<DocumentType> {
+    @Override
+    public DocumentType convert(String value) {
+      return DocumentType.fromName(value)
+          .orElseThrow(
+              () ->
+                  new CommandLine.TypeConversionException(
+                      "unknown document type '" + Text.oneLine(value) + "': expected " + names()));
+    }
+  }
+}
