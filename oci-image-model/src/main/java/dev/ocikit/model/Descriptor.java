@@ -77,6 +77,13 @@ public record Descriptor(
     urls = Values.list(urls, "urls");
     annotations = Values.stringMap(annotations, "annotations");
     if (data != null) {
+      // The JDK decoder accepts missing padding; RFC 4648 section 4 text is padded to 4n chars.
+      if (data.length() % 4 != 0) {
+        throw new IllegalArgumentException(
+            "data must be standard Base64 (RFC 4648 section 4): length "
+                + data.length()
+                + " is not a multiple of 4 (missing padding?)");
+      }
       try {
         Base64.getDecoder().decode(data);
       } catch (IllegalArgumentException e) {
@@ -193,7 +200,8 @@ public record Descriptor(
   public static final class Builder {
     private @Nullable String mediaType;
     private @Nullable Digest digest;
-    private long size = -1;
+    private long size;
+    private boolean sizeSet;
     private List<String> urls = new ArrayList<>();
     private Map<String, String> annotations = new LinkedHashMap<>();
     private @Nullable String data;
@@ -207,6 +215,7 @@ public record Descriptor(
       mediaType = d.mediaType;
       digest = d.digest;
       size = d.size;
+      sizeSet = true;
       urls = new ArrayList<>(d.urls);
       annotations = new LinkedHashMap<>(d.annotations);
       data = d.data;
@@ -230,6 +239,7 @@ public record Descriptor(
     /** Sets the size in bytes (required). */
     public Builder size(long size) {
       this.size = size;
+      this.sizeSet = true;
       return this;
     }
 
@@ -287,7 +297,7 @@ public record Descriptor(
       if (digest == null) {
         throw new IllegalStateException("Descriptor: required field 'digest' is not set");
       }
-      if (size < 0) {
+      if (!sizeSet) {
         throw new IllegalStateException("Descriptor: required field 'size' is not set");
       }
       return new Descriptor(
