@@ -131,10 +131,12 @@ public record Manifest(
     private @Nullable Descriptor subject;
     private Map<String, String> annotations = new LinkedHashMap<>();
     private Map<String, JsonNode> unknownProperties = new LinkedHashMap<>();
+    private @Nullable Manifest source;
 
     Builder() {}
 
     Builder(Manifest m) {
+      source = m;
       mediaType = m.mediaType;
       artifactType = m.artifactType;
       config = m.config;
@@ -203,13 +205,17 @@ public record Manifest(
      *
      * @throws IllegalStateException if {@code config} is not set, or the config is the empty
      *     descriptor and no {@code artifactType} is set (manifest.md: "This MUST be set when
-     *     config.mediaType is set to the empty value")
+     *     config.mediaType is set to the empty value"); a builder from {@link Manifest#toBuilder()}
+     *     lets a manifest that was read that way keep its config, so that {@code with...} changes
+     *     to other fields still work on it
      */
     public Manifest build() {
       if (config == null) {
         throw new IllegalStateException("Manifest: required field 'config' is not set");
       }
-      if (artifactType == null && MediaType.EMPTY_JSON.equals(config.mediaType())) {
+      boolean unchanged =
+          source != null && source.artifactType() == null && source.config().equals(config);
+      if (artifactType == null && MediaType.EMPTY_JSON.equals(config.mediaType()) && !unchanged) {
         throw new IllegalStateException(
             "Manifest: 'artifactType' must be set when the config is the empty descriptor ("
                 + MediaType.EMPTY_JSON

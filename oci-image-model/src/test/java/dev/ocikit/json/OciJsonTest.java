@@ -223,4 +223,23 @@ class OciJsonTest {
     assertThat(p.descriptor().size()).isEqualTo(OciJson.toBytes(m).length);
     assertThat(p.descriptor().mediaType()).isEqualTo(MediaType.IMAGE_MANIFEST);
   }
+
+  @Test
+  void aManifestReadWithAnEmptyConfigAndNoArtifactTypeCanStillBeChanged() throws Exception {
+    // Such a manifest breaks a MUST, but ocikit models what it reads; with... keeps working.
+    Manifest m =
+        Manifest.builder()
+            .artifactType("application/x.y")
+            .config(Descriptor.EMPTY_JSON)
+            .addLayer(Descriptor.EMPTY_JSON)
+            .build();
+    String json = OciJson.toJson(m).replace("\"artifactType\":\"application/x.y\",", "");
+    Manifest read = OciJson.parseManifest(utf8(json)).value();
+    assertThat(read.artifactType()).isNull();
+    assertThat(read.withAnnotations(Map.of("k", "v")).annotations()).containsEntry("k", "v");
+    org.assertj.core.api.Assertions.assertThatIllegalStateException()
+        .isThrownBy(
+            () -> read.toBuilder().config(Descriptor.EMPTY_JSON.withAnnotation("a", "b")).build())
+        .withMessageContaining("artifactType");
+  }
 }
