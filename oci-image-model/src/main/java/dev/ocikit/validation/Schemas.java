@@ -54,7 +54,20 @@ final class Schemas {
   }
 
   List<Problem> validate(DocumentType type, JsonNode document) {
-    List<Error> errors = compiled.get(type).validate(document);
+    List<Error> errors;
+    try {
+      errors = compiled.get(type).validate(document);
+    } catch (RuntimeException e) {
+      // The schema validator gives up on some hostile values (e.g. a number such as 1e999999999
+      // where an integer is expected). The spec rules still run and name the value at fault.
+      return List.of(
+          Problem.error(
+              "",
+              "the document could not be checked against "
+                  + type.schemaFile()
+                  + ": "
+                  + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+    }
     List<Problem> problems = new ArrayList<>(errors.size());
     for (Error e : errors) {
       String pointer = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString();

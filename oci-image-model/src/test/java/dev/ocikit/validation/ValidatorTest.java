@@ -198,6 +198,9 @@ class ValidatorTest {
     String tooBig = "{\"mediaType\":\"a/b\",\"size\":9223372036854775808,\"digest\":\"%s%s\"}";
     assertThat(errors(DocumentType.DESCRIPTOR, tooBig.formatted(SHA, HEX64)))
         .anySatisfy(p -> assertThat(p.message()).contains("int64"));
+    String huge = "{\"mediaType\":\"a/b\",\"size\":1e999999999,\"digest\":\"%s%s\"}";
+    assertThat(errors(DocumentType.DESCRIPTOR, huge.formatted(SHA, HEX64)))
+        .anySatisfy(p -> assertThat(p.pointer()).isEqualTo("/size"));
     String fraction = "{\"mediaType\":\"a/b\",\"size\":12.5,\"digest\":\"%s%s\"}";
     assertThat(errors(DocumentType.DESCRIPTOR, fraction.formatted(SHA, HEX64))).isNotEmpty();
   }
