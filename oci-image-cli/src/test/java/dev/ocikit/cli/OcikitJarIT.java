@@ -26,7 +26,7 @@ class OcikitJarIT {
   record Result(int status, String out, String err) {}
 
   static Path repoRoot() {
-    return Path.of(System.getProperty("ocikit.repo.root", "..")).toAbsolutePath().normalize();
+    return TestRoot.get();
   }
 
   static Path jar() {
