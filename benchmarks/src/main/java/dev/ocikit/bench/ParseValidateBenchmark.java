@@ -29,6 +29,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Measures the cost of reading, checking and writing the two JSON documents every image pull and
@@ -118,6 +119,18 @@ public class ParseValidateBenchmark {
     bh.consume(OciJson.parseManifest(manifestBytes));
   }
 
+  /**
+   * Validates and parses the manifest from a single JSON tree: {@code OciJson.readTree}, then
+   * {@code Validator.validate(type, tree)} and {@code OciJson.fromTree}, so the bytes are parsed
+   * once.
+   */
+  @Benchmark
+  public void manifestParseAndValidateOneTree(Blackhole bh) throws InvalidDocumentException {
+    JsonNode tree = OciJson.readTree(manifestBytes);
+    bh.consume(Validator.get().validate(DocumentType.MANIFEST, tree));
+    bh.consume(OciJson.fromTree(tree, Manifest.class));
+  }
+
   /** Serialises the parsed manifest canonically. */
   @Benchmark
   public byte[] manifestWrite() {
@@ -143,6 +156,14 @@ public class ParseValidateBenchmark {
   public void configParseAndValidate(Blackhole bh) throws InvalidDocumentException {
     bh.consume(Validator.get().validate(DocumentType.CONFIG, configBytes));
     bh.consume(OciJson.parseConfig(configBytes));
+  }
+
+  /** Validates and parses the config from a single JSON tree (see the manifest variant). */
+  @Benchmark
+  public void configParseAndValidateOneTree(Blackhole bh) throws InvalidDocumentException {
+    JsonNode tree = OciJson.readTree(configBytes);
+    bh.consume(Validator.get().validate(DocumentType.CONFIG, tree));
+    bh.consume(OciJson.fromTree(tree, ImageConfig.class));
   }
 
   /** Serialises the parsed config canonically. */
