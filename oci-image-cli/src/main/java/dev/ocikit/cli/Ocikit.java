@@ -73,7 +73,17 @@ public final class Ocikit implements Runnable {
           }
           return USAGE;
         });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      // Last resort: the library guards its own recursion, but no input may end in a stack trace.
+      err.println(
+          "ocikit: the input is too large or too deeply nested to process ("
+              + e.getClass().getSimpleName()
+              + ")");
+      err.flush();
+      return USAGE;
+    }
   }
 
   private static String describe(Throwable e) {

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A content digest {@code algorithm:encoded} (<a
@@ -32,8 +31,6 @@ import java.util.regex.Pattern;
  */
 public record Digest(String algorithm, String encoded) implements Comparable<Digest> {
 
-  private static final Pattern ALGORITHM = Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*");
-  private static final Pattern ENCODED = Pattern.compile("[a-zA-Z0-9=_-]+");
   private static final HexFormat HEX = HexFormat.of();
 
   /**
@@ -44,15 +41,17 @@ public record Digest(String algorithm, String encoded) implements Comparable<Dig
   public Digest {
     Objects.requireNonNull(algorithm, "algorithm");
     Objects.requireNonNull(encoded, "encoded");
-    if (!ALGORITHM.matcher(algorithm).matches()) {
+    if (!isAlgorithm(algorithm)) {
       throw new IllegalArgumentException(
           "invalid digest algorithm \""
-              + algorithm
+              + shorten(algorithm)
               + "\": expected components of [a-z0-9]+ separated by one of + . _ -");
     }
-    if (!ENCODED.matcher(encoded).matches()) {
+    if (!isEncoded(encoded)) {
       throw new IllegalArgumentException(
-          "invalid encoded portion \"" + encoded + "\" of digest: expected [a-zA-Z0-9=_-]+");
+          "invalid encoded portion \""
+              + shorten(encoded)
+              + "\" of digest: expected [a-zA-Z0-9=_-]+");
     }
     Optional<DigestAlgorithm> registered = DigestAlgorithm.fromIdentifier(algorithm);
     if (registered.isPresent() && !registered.get().isValidEncoded(encoded)) {
@@ -62,7 +61,7 @@ public record Digest(String algorithm, String encoded) implements Comparable<Dig
               + " digest \""
               + algorithm
               + ":"
-              + encoded
+              + shorten(encoded)
               + "\": the encoded portion must be "
               + registered.get().encodedLength()
               + " lower-case hex characters, found "
@@ -82,15 +81,15 @@ public record Digest(String algorithm, String encoded) implements Comparable<Dig
     int colon = value.indexOf(':');
     if (colon < 0) {
       throw new IllegalArgumentException(
-          "invalid digest \"" + value + "\": expected algorithm:encoded, found no ':'");
+          "invalid digest \"" + shorten(value) + "\": expected algorithm:encoded, found no ':'");
     }
     if (colon == 0) {
       throw new IllegalArgumentException(
-          "invalid digest \"" + value + "\": the algorithm before ':' is empty");
+          "invalid digest \"" + shorten(value) + "\": the algorithm before ':' is empty");
     }
     if (colon == value.length() - 1) {
       throw new IllegalArgumentException(
-          "invalid digest \"" + value + "\": the encoded portion after ':' is empty");
+          "invalid digest \"" + shorten(value) + "\": the encoded portion after ':' is empty");
     }
     return new Digest(value.substring(0, colon), value.substring(colon + 1));
   }
@@ -103,6 +102,17 @@ public record Digest(String algorithm, String encoded) implements Comparable<Dig
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /**
+   * Whether {@code value} matches the digest grammar of descriptor.md alone, without the
+   * algorithm-specific rules of registered algorithms (what the spec's JSON schema checks).
+   */
+  public static boolean matchesGrammar(String value) {
+    int colon = value.indexOf(':');
+    return colon > 0
+        && isAlgorithm(value.substring(0, colon))
+        && isEncoded(value.substring(colon + 1));
   }
 
   /** The digest of a raw hash computed with {@code algorithm}. */
@@ -171,6 +181,57 @@ public record Digest(String algorithm, String encoded) implements Comparable<Dig
                         + ": algorithm \""
                         + algorithm
                         + "\" is not registered"));
+  }
+
+  // The grammar is scanned by hand: a regular expression with a repeated group recurses once per
+  // repetition in java.util.regex, and a hostile digest of many components would overflow the
+  // stack.
+
+  /** algorithm ::= [a-z0-9]+ ([+._-] [a-z0-9]+)* */
+  private static boolean isAlgorithm(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    boolean afterSeparator = true;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        afterSeparator = false;
+      } else if (c == '+' || c == '.' || c == '_' || c == '-') {
+        if (afterSeparator) {
+          return false;
+        }
+        afterSeparator = true;
+      } else {
+        return false;
+      }
+    }
+    return !afterSeparator;
+  }
+
+  /** encoded ::= [a-zA-Z0-9=_-]+ */
+  private static boolean isEncoded(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '='
+              || c == '_'
+              || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String shorten(String s) {
+    return s.length() > 256 ? s.substring(0, 253) + "..." : s;
   }
 
   /** {@code algorithm:encoded}. */

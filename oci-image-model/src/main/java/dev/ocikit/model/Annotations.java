@@ -1,7 +1,5 @@
 package dev.ocikit.model;
 
-import java.util.regex.Pattern;
-
 /**
  * The pre-defined annotation keys of <a
  * href="https://github.com/opencontainers/image-spec/blob/main/annotations.md">annotations.md</a>,
@@ -66,11 +64,45 @@ public final class Annotations {
   // component ::= alphanum (separator alphanum)*
   // alphanum  ::= [A-Za-z0-9]+
   // separator ::= [-._:@+] | "--"
-  private static final String COMPONENT = "[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*";
-  private static final Pattern REF = Pattern.compile(COMPONENT + "(?:/" + COMPONENT + ")*");
+  // Scanned by hand rather than with a regular expression, whose repeated groups recurse per
+  // repetition in java.util.regex and overflow the stack on a long hostile value.
 
   /** Whether {@code value} matches the grammar of a valid {@link #REF_NAME} value. */
   public static boolean isValidRefName(String value) {
-    return REF.matcher(value).matches();
+    int i = 0;
+    int n = value.length();
+    while (true) {
+      // component ::= alphanum (separator alphanum)*
+      if (i >= n || !alphanum(value.charAt(i))) {
+        return false;
+      }
+      while (i < n && alphanum(value.charAt(i))) {
+        i++;
+      }
+      while (i < n && value.charAt(i) != '/') {
+        char c = value.charAt(i);
+        if (c == '-' && i + 1 < n && value.charAt(i + 1) == '-') {
+          i += 2;
+        } else if (c == '-' || c == '.' || c == '_' || c == ':' || c == '@' || c == '+') {
+          i++;
+        } else {
+          return false;
+        }
+        if (i >= n || !alphanum(value.charAt(i))) {
+          return false;
+        }
+        while (i < n && alphanum(value.charAt(i))) {
+          i++;
+        }
+      }
+      if (i == n) {
+        return true;
+      }
+      i++; // the '/' between components
+    }
+  }
+
+  private static boolean alphanum(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
   }
 }

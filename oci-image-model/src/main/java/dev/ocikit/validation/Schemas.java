@@ -7,6 +7,8 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
+import com.networknt.schema.regex.RegularExpression;
+import dev.ocikit.digest.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,6 +37,7 @@ final class Schemas {
         SchemaRegistryConfig.builder()
             .pathType(PathType.JSON_POINTER)
             .formatAssertionsEnabled(true)
+            .regularExpressionFactory(GuardedRegex::new)
             .build();
     SchemaRegistry registry =
         SchemaRegistry.withDefaultDialect(
@@ -57,7 +61,7 @@ final class Schemas {
     List<Error> errors;
     try {
       errors = compiled.get(type).validate(document);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       // The schema validator gives up on some hostile values (e.g. a number such as 1e999999999
       // where an integer is expected). The spec rules still run and name the value at fault.
       return List.of(
@@ -89,6 +93,37 @@ final class Schemas {
       where = where.substring(BASE.length());
     }
     return m + " (schema " + where + ")";
+  }
+
+  /**
+   * The schemas' {@code pattern}s with java.util.regex, guarded: its repeated groups recurse once
+   * per repetition, so a long hostile value could overflow the stack. Such a value is taken as not
+   * matching, which reports it; the patterns' own anchors ({@code ^...$}) make {@code find} a full
+   * match, as JSON Schema's unanchored semantics require.
+   */
+  private static final class GuardedRegex implements RegularExpression {
+    /** The digest grammar as defs-descriptor.json writes it; checked by hand, exactly. */
+    private static final String DIGEST_PATTERN = "^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$";
+
+    private final Pattern pattern;
+    private final boolean digest;
+
+    GuardedRegex(String regex) {
+      this.pattern = Pattern.compile(regex);
+      this.digest = regex.equals(DIGEST_PATTERN);
+    }
+
+    @Override
+    public boolean matches(String value) {
+      if (digest) {
+        return Digest.matchesGrammar(value);
+      }
+      try {
+        return pattern.matcher(value).find();
+      } catch (StackOverflowError e) {
+        return false;
+      }
+    }
   }
 
   private static String load(String file) {
