@@ -16,4 +16,5 @@ module dev.ocikit.model {
   exports dev.ocikit.model;
   exports dev.ocikit.json;
   exports dev.ocikit.validation;
+  exports dev.ocikit.blob;
 }

@@ -1,0 +1,779 @@
+package dev.ocikit.layout;
+
+import dev.ocikit.blob.BlobNotFoundException;
+import dev.ocikit.blob.BlobSource;
+import dev.ocikit.blob.DocumentTooLargeException;
+import dev.ocikit.digest.Digest;
+import dev.ocikit.digest.DigestAlgorithm;
+import dev.ocikit.digest.DigestMismatchException;
+import dev.ocikit.digest.DigestingOutputStream;
+import dev.ocikit.digest.SizeMismatchException;
+import dev.ocikit.digest.VerifyingInputStream;
+import dev.ocikit.json.InvalidDocumentException;
+import dev.ocikit.json.OciJson;
+import dev.ocikit.json.Parsed;
+import dev.ocikit.model.Annotations;
+import dev.ocikit.model.Descriptor;
+import dev.ocikit.model.Index;
+import dev.ocikit.model.LayoutHeader;
+import dev.ocikit.model.Manifest;
+import dev.ocikit.model.MediaType;
+import dev.ocikit.model.OciDocument;
+import dev.ocikit.model.Platform;
+import dev.ocikit.model.PlatformMatcher;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An image layout directory (<a
+ * href="https://github.com/opencontainers/image-spec/blob/main/image-layout.md">image-layout.md</a>):
+ * the {@code oci-layout} file, {@code index.json} and {@code blobs/<alg>/<encoded>}.
+ *
+ * <p>Reading: blobs are streamed and verified against their descriptor as they are read; metadata
+ * documents are read with a size cap ({@link #documentLimit()}, 4 MiB by default); a blob that is a
+ * symbolic link, or whose directories are, is refused.
+ *
+ * <p>Writing: a blob is streamed into a temporary file inside the layout, its digest computed on
+ * the way, then forced to disk and renamed to its final name, so that no partial blob is ever
+ * visible under that name; writing a blob that exists is a cheap no-op, and writers of the same
+ * blob, in threads or processes, are safe. {@code index.json} changes are serialised across threads
+ * and processes by a lock file ({@code index.json.lock}) and are atomic: the new index is written
+ * to a temporary file, forced to disk and renamed over the old one, so a crash or a full disk
+ * leaves either the old or the new index, never a truncated one.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class OciLayout implements BlobSource {
+  /** The name of the layout header file. */
+  public static final String OCI_LAYOUT = "oci-layout";
+
+  /** The name of the index file. */
+  public static final String INDEX_JSON = "index.json";
+
+  /** The lock file that serialises changes to {@code index.json}. */
+  public static final String INDEX_LOCK = "index.json.lock";
+
+  /** The directory inside the layout where blobs and the index are written before their rename. */
+  public static final String TEMP_DIR = ".ocikit-tmp";
+
+  private static final Map<Path, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
+
+  private final Path root;
+  private final long documentLimit;
+
+  private OciLayout(Path root, long documentLimit) {
+    this.root = root;
+    this.documentLimit = documentLimit;
+  }
+
+  /**
+   * Opens an existing layout.
+   *
+   * @throws LayoutException if {@code root} is not a directory, has no valid {@code oci-layout}
+   *     file (version 1.0.0), or has no {@code index.json}
+   */
+  public static OciLayout open(Path root) throws IOException {
+    Path dir = root.toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir)) {
+      throw new LayoutException(dir, Files.exists(dir) ? "not a directory" : "no such directory");
+    }
+    checkHeader(dir);
+    Path index = dir.resolve(INDEX_JSON);
+    if (!Files.isRegularFile(index, LinkOption.NOFOLLOW_LINKS)) {
+      throw new LayoutException(
+          index,
+          Files.isSymbolicLink(index)
+              ? "index.json is a symbolic link; refused"
+              : "missing: an image layout MUST have an index.json");
+    }
+    return new OciLayout(dir, DEFAULT_DOCUMENT_LIMIT);
+  }
+
+  /**
+   * Creates a new, empty layout in {@code root} (created if needed; it must not already hold an
+   * {@code oci-layout} or {@code index.json} file).
+   */
+  public static OciLayout create(Path root) throws IOException {
+    Path dir = root.toAbsolutePath().normalize();
+    Files.createDirectories(dir);
+    for (String name : List.of(OCI_LAYOUT, INDEX_JSON)) {
+      if (Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+        throw new LayoutException(dir.resolve(name), "exists: " + dir + " is already a layout");
+      }
+    }
+    Files.createDirectories(dir.resolve("blobs"));
+    OciLayout layout = new OciLayout(dir, DEFAULT_DOCUMENT_LIMIT);
+    // The index first: a layout is recognised by its header, so it appears last.
+    layout.replaceAtomically(dir.resolve(INDEX_JSON), OciJson.toBytes(Index.builder().build()));
+    layout.replaceAtomically(dir.resolve(OCI_LAYOUT), OciJson.toBytes(LayoutHeader.V1));
+    return layout;
+  }
+
+  /** Opens the layout in {@code root}, creating it when the directory is absent or empty. */
+  public static OciLayout openOrCreate(Path root) throws IOException {
+    Path dir = root.toAbsolutePath().normalize();
+    if (!Files.exists(dir.resolve(OCI_LAYOUT), LinkOption.NOFOLLOW_LINKS)) {
+      boolean empty;
+      if (!Files.exists(dir)) {
+        empty = true;
+      } else {
+        try (var entries = Files.list(dir)) {
+          empty = entries.findAny().isEmpty();
+        }
+      }
+      if (empty) {
+        return create(dir);
+      }
+    }
+    return open(dir);
+  }
+
+  private static void checkHeader(Path dir) throws IOException {
+    Path header = dir.resolve(OCI_LAYOUT);
+    if (!Files.isRegularFile(header, LinkOption.NOFOLLOW_LINKS)) {
+      throw new LayoutException(
+          header,
+          Files.isSymbolicLink(header)
+              ? "oci-layout is a symbolic link; refused"
+              : "missing: not an image layout (it MUST have an oci-layout file)");
+    }
+    if (Files.size(header) > 64 * 1024) {
+      throw new LayoutException(header, "too large for an oci-layout file");
+    }
+    LayoutHeader h;
+    try {
+      h = OciJson.parseLayoutHeader(Files.readAllBytes(header)).value();
+    } catch (InvalidDocumentException e) {
+      throw new LayoutException(header, e.getMessage());
+    }
+    if (!LayoutHeader.VERSION_1_0_0.equals(h.imageLayoutVersion())) {
+      throw new LayoutException(
+          header,
+          "imageLayoutVersion is \""
+              + h.imageLayoutVersion()
+              + "\", but only "
+              + LayoutHeader.VERSION_1_0_0
+              + " is defined");
+    }
+  }
+
+  /** The layout's directory, absolute. */
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public String name() {
+    return root.toString();
+  }
+
+  @Override
+  public long documentLimit() {
+    return documentLimit;
+  }
+
+  /** This layout read with another limit for metadata documents. */
+  public OciLayout withDocumentLimit(long bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("the document limit must be positive, found " + bytes);
+    }
+    return new OciLayout(root, bytes);
+  }
+
+  // --- blobs ------------------------------------------------------------------------------------
+
+  /** The path of a blob, {@code blobs/<alg>/<encoded>}, whether or not it exists. */
+  public Path blobPath(Digest digest) {
+    return BlobPaths.resolve(root, digest);
+  }
+
+  /** Whether the layout holds a blob with this digest (as a regular file, not a link). */
+  public boolean contains(Digest digest) {
+    return Files.isRegularFile(blobPath(digest), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  @Override
+  public InputStream open(Descriptor descriptor) throws IOException {
+    Optional<InputStream> embedded = BlobSource.embedded(descriptor);
+    if (embedded.isPresent()) {
+      return embedded.get();
+    }
+    Digest digest = descriptor.digest();
+    if (!digest.isVerifiable()) {
+      throw new IOException(
+          "cannot verify blob "
+              + digest
+              + ": its algorithm \""
+              + digest.algorithm()
+              + "\" is not registered");
+    }
+    Path path = safeBlob(digest);
+    InputStream in;
+    try {
+      in =
+          Channels.newInputStream(
+              FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+    } catch (NoSuchFileException e) {
+      throw new BlobNotFoundException(digest, root.toString());
+    } catch (IOException e) {
+      if (Files.isSymbolicLink(path)) {
+        throw new LayoutException(path, "blob is a symbolic link; refused");
+      }
+      throw e;
+    }
+    return new VerifyingInputStream(in, digest, descriptor.size(), BlobPaths.relative(digest));
+  }
+
+  @Override
+  public byte[] readDocument(Descriptor descriptor) throws IOException {
+    if (descriptor.size() > documentLimit) {
+      throw new DocumentTooLargeException(descriptor.digest(), descriptor.size(), documentLimit);
+    }
+    return BlobSource.super.readDocument(descriptor);
+  }
+
+  /** The blob path after checking that neither it nor its directories are symbolic links. */
+  private Path safeBlob(Digest digest) throws IOException {
+    Path blobs = root.resolve("blobs");
+    Path algorithm = blobs.resolve(digest.algorithm());
+    for (Path dir : List.of(blobs, algorithm)) {
+      if (Files.isSymbolicLink(dir)) {
+        throw new LayoutException(dir, "is a symbolic link; refused");
+      }
+    }
+    Path path = algorithm.resolve(digest.encoded());
+    if (Files.isSymbolicLink(path)) {
+      throw new LayoutException(path, "blob is a symbolic link; refused");
+    }
+    return path;
+  }
+
+  /** Writes {@code content} as a blob (SHA-256) and returns its descriptor. */
+  public Descriptor writeBlob(String mediaType, byte[] content) throws IOException {
+    return writeBlob(mediaType, new ByteArrayInputStream(content), DigestAlgorithm.SHA256);
+  }
+
+  /** Streams {@code content} into a blob (SHA-256) and returns its descriptor. */
+  public Descriptor writeBlob(String mediaType, InputStream content) throws IOException {
+    return writeBlob(mediaType, content, DigestAlgorithm.SHA256);
+  }
+
+  /**
+   * Streams {@code content} into a blob, digesting it with {@code algorithm} on the way, and
+   * returns its descriptor. If the layout already holds the blob, the copy is discarded.
+   */
+  public Descriptor writeBlob(String mediaType, InputStream content, DigestAlgorithm algorithm)
+      throws IOException {
+    Objects.requireNonNull(mediaType, "mediaType");
+    Path temp = tempFile();
+    Digest digest;
+    long size;
+    try {
+      try (FileChannel channel =
+              FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+          DigestingOutputStream out =
+              new DigestingOutputStream(Channels.newOutputStream(channel), algorithm)) {
+        content.transferTo(out);
+        out.flush();
+        channel.force(true);
+        digest = out.digest();
+        size = out.count();
+      }
+      install(temp, digest);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    return Descriptor.of(mediaType, digest, size);
+  }
+
+  /**
+   * Streams {@code content} into the blob {@code expected} describes, checking its size as it flows
+   * and its digest at the end; nothing is stored when either differs.
+   *
+   * @throws SizeMismatchException if the content is not {@code expected.size()} bytes
+   * @throws DigestMismatchException if its digest is not {@code expected.digest()}
+   */
+  public Descriptor writeBlob(Descriptor expected, InputStream content) throws IOException {
+    Digest digest = expected.digest();
+    digest.requireRegistered();
+    if (contains(digest)) {
+      return expected; // content-addressed: nothing to write, nothing to read
+    }
+    VerifyingInputStream verified =
+        new VerifyingInputStream(content, digest, expected.size(), "content for " + digest);
+    Path temp = tempFile();
+    try {
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+        verified.transferTo(Channels.newOutputStream(channel));
+        channel.force(true);
+      }
+      if (!verified.isVerified()) {
+        throw new IOException("content for " + digest + " was not read to its end");
+      }
+      install(temp, digest);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    return expected;
+  }
+
+  /** Writes a document canonically as a blob and returns its descriptor. */
+  public Descriptor writeDocument(OciDocument document) throws IOException {
+    Parsed<OciDocument> p = OciJson.serialize(document);
+    return writeBlob(p.descriptor(), new ByteArrayInputStream(p.bytes()));
+  }
+
+  private Path tempFile() throws IOException {
+    Path dir = root.resolve(TEMP_DIR);
+    Files.createDirectories(dir);
+    return dir.resolve(UUID.randomUUID() + ".tmp");
+  }
+
+  /** Renames a complete, synced temporary file to the blob's final name. */
+  private void install(Path temp, Digest digest) throws IOException {
+    Path target = safeBlob(digest);
+    if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+      return; // content-addressed: the same name holds the same bytes
+    }
+    Files.createDirectories(target.getParent());
+    moveAtomically(temp, target);
+    syncDirectory(target.getParent());
+  }
+
+  // --- index.json --------------------------------------------------------------------------------
+
+  /** The current {@code index.json}, with its exact bytes. */
+  public Parsed<Index> index() throws IOException {
+    Path path = root.resolve(INDEX_JSON);
+    if (Files.isSymbolicLink(path)) {
+      throw new LayoutException(path, "index.json is a symbolic link; refused");
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+      bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, documentLimit + 1));
+    } catch (NoSuchFileException e) {
+      throw new LayoutException(path, "missing: an image layout MUST have an index.json");
+    }
+    if (bytes.length > documentLimit) {
+      throw new LayoutException(
+          path, "larger than the limit of " + documentLimit + " bytes for a document");
+    }
+    try {
+      return OciJson.parseIndex(bytes);
+    } catch (InvalidDocumentException e) {
+      throw new LayoutException(path, e.getMessage());
+    }
+  }
+
+  /**
+   * Changes {@code index.json}: under the layout's lock (threads and processes), reads the current
+   * index, applies {@code change}, and replaces the file atomically. Returns the new index.
+   */
+  public Index updateIndex(UnaryOperator<Index> change) throws IOException {
+    ReentrantLock local = IN_PROCESS_LOCKS.computeIfAbsent(root, r -> new ReentrantLock());
+    local.lock();
+    try (FileChannel lockFile =
+            FileChannel.open(
+                root.resolve(INDEX_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = lockFile.lock()) {
+      Index current = index().value();
+      Index updated = Objects.requireNonNull(change.apply(current), "the changed index");
+      if (!updated.equals(current)) {
+        replaceAtomically(root.resolve(INDEX_JSON), OciJson.toBytes(updated));
+      }
+      return updated;
+    } finally {
+      local.unlock();
+    }
+  }
+
+  /**
+   * Tags a manifest or index: {@code index.json} gets {@code descriptor} with the {@code
+   * org.opencontainers.image.ref.name} annotation {@code ref}, replacing any descriptor that held
+   * that name.
+   *
+   * @throws IllegalArgumentException if {@code ref} does not match the ref grammar of
+   *     annotations.md
+   */
+  public Index tag(String ref, Descriptor descriptor) throws IOException {
+    requireRef(ref);
+    Descriptor tagged = descriptor.withAnnotation(Annotations.REF_NAME, ref);
+    return updateIndex(
+        index -> {
+          List<Descriptor> manifests = new ArrayList<>();
+          boolean placed = false;
+          for (Descriptor d : index.manifests()) {
+            if (d.refName().orElse("").equals(ref)) {
+              if (!placed) {
+                manifests.add(tagged);
+                placed = true;
+              }
+            } else {
+              manifests.add(d);
+            }
+          }
+          if (!placed) {
+            manifests.add(tagged);
+          }
+          return index.withManifests(manifests);
+        });
+  }
+
+  /** Removes the descriptors that hold the ref name {@code ref}; true if there was one. */
+  public boolean untag(String ref) throws IOException {
+    boolean[] removed = {false};
+    updateIndex(
+        index -> {
+          List<Descriptor> kept = new ArrayList<>();
+          for (Descriptor d : index.manifests()) {
+            if (d.refName().orElse("").equals(ref)) {
+              removed[0] = true;
+            } else {
+              kept.add(d);
+            }
+          }
+          return index.withManifests(kept);
+        });
+    return removed[0];
+  }
+
+  /** Adds a descriptor to {@code index.json} (after any that are there) unless it is there. */
+  public Index add(Descriptor descriptor) throws IOException {
+    return updateIndex(
+        index -> index.manifests().contains(descriptor) ? index : index.withManifest(descriptor));
+  }
+
+  /**
+   * Removes every descriptor with {@code digest} from {@code index.json}; true if there was one.
+   */
+  public boolean remove(Digest digest) throws IOException {
+    boolean[] removed = {false};
+    updateIndex(
+        index -> {
+          List<Descriptor> kept = new ArrayList<>();
+          for (Descriptor d : index.manifests()) {
+            if (d.digest().equals(digest)) {
+              removed[0] = true;
+            } else {
+              kept.add(d);
+            }
+          }
+          return index.withManifests(kept);
+        });
+    return removed[0];
+  }
+
+  /** The ref names in {@code index.json}, in order, each once. */
+  public List<String> refs() throws IOException {
+    List<String> refs = new ArrayList<>();
+    for (Descriptor d : index().value().manifests()) {
+      d.refName().filter(r -> !refs.contains(r)).ifPresent(refs::add);
+    }
+    return List.copyOf(refs);
+  }
+
+  // --- resolving ---------------------------------------------------------------------------------
+
+  /** How deep nested indexes may go before the layout is taken to be cyclic or hostile. */
+  static final int MAX_NESTING = 8;
+
+  /**
+   * Resolves a reference to one image manifest: {@code ref} is a ref name of {@code index.json} or
+   * a digest; an index on the way is resolved by {@code platform} with {@link PlatformMatcher} (the
+   * first best match, as image-index.md says). With a null platform, an index with a single image
+   * manifest resolves to it, and otherwise the platform of this JVM is wanted.
+   *
+   * @throws LayoutException if nothing has that name or digest, or no manifest fits the platform;
+   *     the message lists what there is
+   */
+  public ImageRef resolve(String ref, @Nullable Platform platform) throws IOException {
+    Objects.requireNonNull(ref, "ref");
+    Index index = index().value();
+    List<Descriptor> entries = new ArrayList<>();
+    String refName = null;
+    if (Digest.matchesGrammar(ref) && ref.indexOf(':') > 0 && Digest.isValid(ref)) {
+      Digest digest = Digest.parse(ref);
+      for (Descriptor d : index.manifests()) {
+        if (d.digest().equals(digest)) {
+          entries.add(d);
+          break;
+        }
+      }
+      if (entries.isEmpty()) {
+        entries.add(describeBlob(digest));
+      }
+    } else {
+      for (Descriptor d : index.manifests()) {
+        if (d.refName().orElse("").equals(ref)) {
+          entries.add(d);
+        }
+      }
+      if (entries.isEmpty()) {
+        throw new LayoutException(
+            root.resolve(INDEX_JSON),
+            "no ref \"" + ref + "\"; the refs are: " + String.join(", ", refs()));
+      }
+      refName = ref;
+    }
+    return choose(refName, entries, platform, "ref \"" + ref + "\"");
+  }
+
+  /**
+   * Resolves the layout's only image, as a command without {@code --ref} does: the one ref name, or
+   * the one entry of {@code index.json}.
+   *
+   * @throws LayoutException if there is not exactly one, listing the refs
+   */
+  public ImageRef resolveOnly(@Nullable Platform platform) throws IOException {
+    Index index = index().value();
+    List<String> refs = refs();
+    if (refs.size() == 1) {
+      return resolve(refs.get(0), platform);
+    }
+    if (refs.isEmpty() && index.manifests().size() == 1) {
+      return choose(null, index.manifests(), platform, "the layout's only entry");
+    }
+    throw new LayoutException(
+        root.resolve(INDEX_JSON),
+        index.manifests().isEmpty()
+            ? "the layout has no images"
+            : "the layout has "
+                + index.manifests().size()
+                + " entries; name one with a ref: "
+                + (refs.isEmpty() ? "(none has a ref name)" : String.join(", ", refs)));
+  }
+
+  /** Every image manifest reachable from {@code index.json}, depth first, in index order. */
+  public List<ImageRef> images() throws IOException {
+    List<ImageRef> out = new ArrayList<>();
+    for (Descriptor d : index().value().manifests()) {
+      leaves(d.refName().orElse(null), d, new ArrayList<>(), out);
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The manifests reachable from {@code index.json} whose {@code subject} is {@code subject}: the
+   * artifacts that refer to it (signatures, SBOMs, ...), each descriptor carrying the artifact's
+   * type.
+   */
+  public List<Descriptor> referrers(Digest subject) throws IOException {
+    List<Descriptor> out = new ArrayList<>();
+    java.util.Set<Digest> seen = new java.util.HashSet<>();
+    for (Descriptor d : index().value().manifests()) {
+      referrers(d, subject, 0, seen, out);
+    }
+    return List.copyOf(out);
+  }
+
+  private void referrers(
+      Descriptor d, Digest subject, int depth, java.util.Set<Digest> seen, List<Descriptor> out)
+      throws IOException {
+    if (depth > MAX_NESTING || !seen.add(d.digest()) || !contains(d.digest()) && d.data() == null) {
+      return;
+    }
+    if (MediaType.isManifest(d.mediaType())) {
+      Manifest m = readManifest(d).value();
+      if (m.subject() != null && m.subject().digest().equals(subject)) {
+        out.add(
+            Descriptor.builder()
+                .mediaType(d.mediaType())
+                .digest(d.digest())
+                .size(d.size())
+                .artifactType(m.effectiveArtifactType())
+                .annotations(m.annotations())
+                .build());
+      }
+    } else if (MediaType.isIndex(d.mediaType())) {
+      Index i = readIndex(d).value();
+      if (i.subject() != null && i.subject().digest().equals(subject)) {
+        out.add(d.withAnnotations(i.annotations()));
+      }
+      for (Descriptor child : i.manifests()) {
+        referrers(child, subject, depth + 1, seen, out);
+      }
+    }
+  }
+
+  /**
+   * The image manifests under {@code d}, depth first. A manifest whose descriptor gives no platform
+   * takes the one its image config states, as containerd does.
+   */
+  private void leaves(
+      @Nullable String refName, Descriptor d, List<Descriptor> path, List<ImageRef> out)
+      throws IOException {
+    if (path.size() > MAX_NESTING) {
+      throw new LayoutException(
+          blobPath(d.digest()), "indexes nested more than " + MAX_NESTING + " deep");
+    }
+    List<Descriptor> here = new ArrayList<>(path);
+    here.add(d);
+    if (MediaType.isManifest(d.mediaType())) {
+      Parsed<Manifest> manifest = readManifest(d);
+      Platform platform = d.platform();
+      if (platform == null && MediaType.isImageConfig(manifest.value().config().mediaType())) {
+        platform = readConfig(manifest.value().config()).value().platform();
+      }
+      out.add(new ImageRef(refName, d, manifest, platform, here));
+    } else if (MediaType.isIndex(d.mediaType())) {
+      for (Descriptor child : readIndex(d).value().manifests()) {
+        leaves(refName, child, here, out);
+      }
+    }
+  }
+
+  /**
+   * The image for {@code platform} among the manifests under {@code entries}: the best match of
+   * {@link PlatformMatcher}, the first listed among equals ("If multiple manifests match a client
+   * or runtime's requirements, the first matching entry SHOULD be used"). With a null platform, a
+   * single image is taken whatever its platform, and among several the JVM's platform is wanted.
+   */
+  private ImageRef choose(
+      @Nullable String refName, List<Descriptor> entries, @Nullable Platform platform, String what)
+      throws IOException {
+    List<ImageRef> candidates = new ArrayList<>();
+    for (Descriptor d : entries) {
+      leaves(refName, d, new ArrayList<>(), candidates);
+    }
+    if (candidates.isEmpty()) {
+      throw new LayoutException(root, what + " leads to no image manifest");
+    }
+    if (platform == null && candidates.size() == 1) {
+      return candidates.get(0);
+    }
+    PlatformMatcher matcher =
+        platform == null ? PlatformMatcher.host() : PlatformMatcher.only(platform);
+    ImageRef best = null;
+    int bestRank = Integer.MAX_VALUE;
+    for (ImageRef c : candidates) {
+      if (c.platform() != null) {
+        java.util.OptionalInt rank = matcher.rank(c.platform());
+        if (rank.isPresent() && rank.getAsInt() < bestRank) {
+          best = c;
+          bestRank = rank.getAsInt();
+        }
+      }
+    }
+    if (best == null) {
+      throw new LayoutException(
+          root,
+          what
+              + " has no image for "
+              + matcher.wanted()
+              + "; it has: "
+              + candidates.stream()
+                  .map(c -> c.platform() == null ? "(unknown platform)" : c.platform().toString())
+                  .distinct()
+                  .collect(java.util.stream.Collectors.joining(", ")));
+    }
+    return best;
+  }
+
+  /** A descriptor for a blob named only by digest: its size on disk and the type it says it is. */
+  private Descriptor describeBlob(Digest digest) throws IOException {
+    Path path = safeBlob(digest);
+    if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw new BlobNotFoundException(digest, root.toString());
+    }
+    long size = Files.size(path);
+    if (size > documentLimit) {
+      throw new DocumentTooLargeException(digest, size, documentLimit);
+    }
+    byte[] bytes = readDocument(Descriptor.of(MediaType.OCTET_STREAM, digest, size));
+    String mediaType = MediaType.IMAGE_MANIFEST;
+    try {
+      tools.jackson.databind.JsonNode tree = OciJson.readTree(bytes);
+      tools.jackson.databind.JsonNode mt = tree.get("mediaType");
+      if (mt != null && mt.isString()) {
+        mediaType = mt.stringValue();
+      } else if (tree.has("manifests")) {
+        mediaType = MediaType.IMAGE_INDEX;
+      }
+    } catch (InvalidDocumentException e) {
+      throw new LayoutException(path, e.getMessage());
+    }
+    return Descriptor.of(mediaType, digest, size);
+  }
+
+  static void requireRef(String ref) {
+    if (!Annotations.isValidRefName(ref)) {
+      throw new IllegalArgumentException(
+          "invalid ref name \""
+              + ref
+              + "\": expected components of [A-Za-z0-9] separated by - . _ : @ + or --, joined"
+              + " by / (annotations.md)");
+    }
+  }
+
+  // --- files -------------------------------------------------------------------------------------
+
+  /** Writes {@code bytes} to a temporary file, forces it, and renames it over {@code target}. */
+  private void replaceAtomically(Path target, byte[] bytes) throws IOException {
+    Path temp = tempFile();
+    try {
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+        channel.write(java.nio.ByteBuffer.wrap(bytes));
+        channel.force(true);
+      }
+      moveAtomically(temp, target);
+      syncDirectory(target.getParent());
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private static void moveAtomically(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException(
+          "cannot rename " + from + " to " + to + " atomically: " + e.getMessage(), e);
+    } catch (FileAlreadyExistsException e) {
+      // Another writer installed the same content-addressed blob first.
+      Files.deleteIfExists(from);
+    }
+  }
+
+  /** Forces a directory's entries to disk, so that a rename survives a crash. */
+  private static void syncDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Some platforms cannot open or sync a directory; the rename itself is still atomic.
+    }
+  }
+
+  /** Whether {@code mediaType} is one a layout's index may point at as an image or index. */
+  static boolean isImageOrIndex(String mediaType) {
+    return MediaType.isManifest(mediaType) || MediaType.isIndex(mediaType);
+  }
+
+  @Override
+  public String toString() {
+    return "OciLayout[" + root + "]";
+  }
+}
