@@ -16,11 +16,8 @@ import dev.ocikit.model.Annotations;
 import dev.ocikit.model.Descriptor;
 import dev.ocikit.model.Index;
 import dev.ocikit.model.LayoutHeader;
-import dev.ocikit.model.Manifest;
 import dev.ocikit.model.MediaType;
 import dev.ocikit.model.OciDocument;
-import dev.ocikit.model.Platform;
-import dev.ocikit.model.PlatformMatcher;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +41,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An image layout directory (<a
@@ -65,7 +61,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Instances are immutable and thread-safe.
  */
-public final class OciLayout implements BlobSource {
+public final class OciLayout implements ImageLayout {
   /** The name of the layout header file. */
   public static final String OCI_LAYOUT = "oci-layout";
 
@@ -185,6 +181,11 @@ public final class OciLayout implements BlobSource {
   }
 
   @Override
+  public Path location() {
+    return root;
+  }
+
+  @Override
   public String name() {
     return root.toString();
   }
@@ -210,6 +211,7 @@ public final class OciLayout implements BlobSource {
   }
 
   /** Whether the layout holds a blob with this digest (as a regular file, not a link). */
+  @Override
   public boolean contains(Digest digest) {
     return Files.isRegularFile(blobPath(digest), LinkOption.NOFOLLOW_LINKS);
   }
@@ -244,14 +246,6 @@ public final class OciLayout implements BlobSource {
       throw e;
     }
     return new VerifyingInputStream(in, digest, descriptor.size(), BlobPaths.relative(digest));
-  }
-
-  @Override
-  public byte[] readDocument(Descriptor descriptor) throws IOException {
-    if (descriptor.size() > documentLimit) {
-      throw new DocumentTooLargeException(descriptor.digest(), descriptor.size(), documentLimit);
-    }
-    return BlobSource.super.readDocument(descriptor);
   }
 
   /** The blob path after checking that neither it nor its directories are symbolic links. */
@@ -366,6 +360,7 @@ public final class OciLayout implements BlobSource {
   // --- index.json --------------------------------------------------------------------------------
 
   /** The current {@code index.json}, with its exact bytes. */
+  @Override
   public Parsed<Index> index() throws IOException {
     Path path = root.resolve(INDEX_JSON);
     if (Files.isSymbolicLink(path)) {
@@ -392,6 +387,7 @@ public final class OciLayout implements BlobSource {
    * Changes {@code index.json}: under the layout's lock (threads and processes), reads the current
    * index, applies {@code change}, and replaces the file atomically. Returns the new index.
    */
+  @SuppressWarnings("try") // the lock is held for the body of the try, not used in it
   public Index updateIndex(UnaryOperator<Index> change) throws IOException {
     ReentrantLock local = IN_PROCESS_LOCKS.computeIfAbsent(root, r -> new ReentrantLock());
     local.lock();
@@ -486,214 +482,9 @@ public final class OciLayout implements BlobSource {
     return removed[0];
   }
 
-  /** The ref names in {@code index.json}, in order, each once. */
-  public List<String> refs() throws IOException {
-    List<String> refs = new ArrayList<>();
-    for (Descriptor d : index().value().manifests()) {
-      d.refName().filter(r -> !refs.contains(r)).ifPresent(refs::add);
-    }
-    return List.copyOf(refs);
-  }
-
-  // --- resolving ---------------------------------------------------------------------------------
-
-  /** How deep nested indexes may go before the layout is taken to be cyclic or hostile. */
-  static final int MAX_NESTING = 8;
-
-  /**
-   * Resolves a reference to one image manifest: {@code ref} is a ref name of {@code index.json} or
-   * a digest; an index on the way is resolved by {@code platform} with {@link PlatformMatcher} (the
-   * first best match, as image-index.md says). With a null platform, an index with a single image
-   * manifest resolves to it, and otherwise the platform of this JVM is wanted.
-   *
-   * @throws LayoutException if nothing has that name or digest, or no manifest fits the platform;
-   *     the message lists what there is
-   */
-  public ImageRef resolve(String ref, @Nullable Platform platform) throws IOException {
-    Objects.requireNonNull(ref, "ref");
-    Index index = index().value();
-    List<Descriptor> entries = new ArrayList<>();
-    String refName = null;
-    if (Digest.matchesGrammar(ref) && ref.indexOf(':') > 0 && Digest.isValid(ref)) {
-      Digest digest = Digest.parse(ref);
-      for (Descriptor d : index.manifests()) {
-        if (d.digest().equals(digest)) {
-          entries.add(d);
-          break;
-        }
-      }
-      if (entries.isEmpty()) {
-        entries.add(describeBlob(digest));
-      }
-    } else {
-      for (Descriptor d : index.manifests()) {
-        if (d.refName().orElse("").equals(ref)) {
-          entries.add(d);
-        }
-      }
-      if (entries.isEmpty()) {
-        throw new LayoutException(
-            root.resolve(INDEX_JSON),
-            "no ref \"" + ref + "\"; the refs are: " + String.join(", ", refs()));
-      }
-      refName = ref;
-    }
-    return choose(refName, entries, platform, "ref \"" + ref + "\"");
-  }
-
-  /**
-   * Resolves the layout's only image, as a command without {@code --ref} does: the one ref name, or
-   * the one entry of {@code index.json}.
-   *
-   * @throws LayoutException if there is not exactly one, listing the refs
-   */
-  public ImageRef resolveOnly(@Nullable Platform platform) throws IOException {
-    Index index = index().value();
-    List<String> refs = refs();
-    if (refs.size() == 1) {
-      return resolve(refs.get(0), platform);
-    }
-    if (refs.isEmpty() && index.manifests().size() == 1) {
-      return choose(null, index.manifests(), platform, "the layout's only entry");
-    }
-    throw new LayoutException(
-        root.resolve(INDEX_JSON),
-        index.manifests().isEmpty()
-            ? "the layout has no images"
-            : "the layout has "
-                + index.manifests().size()
-                + " entries; name one with a ref: "
-                + (refs.isEmpty() ? "(none has a ref name)" : String.join(", ", refs)));
-  }
-
-  /** Every image manifest reachable from {@code index.json}, depth first, in index order. */
-  public List<ImageRef> images() throws IOException {
-    List<ImageRef> out = new ArrayList<>();
-    for (Descriptor d : index().value().manifests()) {
-      leaves(d.refName().orElse(null), d, new ArrayList<>(), out);
-    }
-    return List.copyOf(out);
-  }
-
-  /**
-   * The manifests reachable from {@code index.json} whose {@code subject} is {@code subject}: the
-   * artifacts that refer to it (signatures, SBOMs, ...), each descriptor carrying the artifact's
-   * type.
-   */
-  public List<Descriptor> referrers(Digest subject) throws IOException {
-    List<Descriptor> out = new ArrayList<>();
-    java.util.Set<Digest> seen = new java.util.HashSet<>();
-    for (Descriptor d : index().value().manifests()) {
-      referrers(d, subject, 0, seen, out);
-    }
-    return List.copyOf(out);
-  }
-
-  private void referrers(
-      Descriptor d, Digest subject, int depth, java.util.Set<Digest> seen, List<Descriptor> out)
-      throws IOException {
-    if (depth > MAX_NESTING || !seen.add(d.digest()) || !contains(d.digest()) && d.data() == null) {
-      return;
-    }
-    if (MediaType.isManifest(d.mediaType())) {
-      Manifest m = readManifest(d).value();
-      if (m.subject() != null && m.subject().digest().equals(subject)) {
-        out.add(
-            Descriptor.builder()
-                .mediaType(d.mediaType())
-                .digest(d.digest())
-                .size(d.size())
-                .artifactType(m.effectiveArtifactType())
-                .annotations(m.annotations())
-                .build());
-      }
-    } else if (MediaType.isIndex(d.mediaType())) {
-      Index i = readIndex(d).value();
-      if (i.subject() != null && i.subject().digest().equals(subject)) {
-        out.add(d.withAnnotations(i.annotations()));
-      }
-      for (Descriptor child : i.manifests()) {
-        referrers(child, subject, depth + 1, seen, out);
-      }
-    }
-  }
-
-  /**
-   * The image manifests under {@code d}, depth first. A manifest whose descriptor gives no platform
-   * takes the one its image config states, as containerd does.
-   */
-  private void leaves(
-      @Nullable String refName, Descriptor d, List<Descriptor> path, List<ImageRef> out)
-      throws IOException {
-    if (path.size() > MAX_NESTING) {
-      throw new LayoutException(
-          blobPath(d.digest()), "indexes nested more than " + MAX_NESTING + " deep");
-    }
-    List<Descriptor> here = new ArrayList<>(path);
-    here.add(d);
-    if (MediaType.isManifest(d.mediaType())) {
-      Parsed<Manifest> manifest = readManifest(d);
-      Platform platform = d.platform();
-      if (platform == null && MediaType.isImageConfig(manifest.value().config().mediaType())) {
-        platform = readConfig(manifest.value().config()).value().platform();
-      }
-      out.add(new ImageRef(refName, d, manifest, platform, here));
-    } else if (MediaType.isIndex(d.mediaType())) {
-      for (Descriptor child : readIndex(d).value().manifests()) {
-        leaves(refName, child, here, out);
-      }
-    }
-  }
-
-  /**
-   * The image for {@code platform} among the manifests under {@code entries}: the best match of
-   * {@link PlatformMatcher}, the first listed among equals ("If multiple manifests match a client
-   * or runtime's requirements, the first matching entry SHOULD be used"). With a null platform, a
-   * single image is taken whatever its platform, and among several the JVM's platform is wanted.
-   */
-  private ImageRef choose(
-      @Nullable String refName, List<Descriptor> entries, @Nullable Platform platform, String what)
-      throws IOException {
-    List<ImageRef> candidates = new ArrayList<>();
-    for (Descriptor d : entries) {
-      leaves(refName, d, new ArrayList<>(), candidates);
-    }
-    if (candidates.isEmpty()) {
-      throw new LayoutException(root, what + " leads to no image manifest");
-    }
-    if (platform == null && candidates.size() == 1) {
-      return candidates.get(0);
-    }
-    PlatformMatcher matcher =
-        platform == null ? PlatformMatcher.host() : PlatformMatcher.only(platform);
-    ImageRef best = null;
-    int bestRank = Integer.MAX_VALUE;
-    for (ImageRef c : candidates) {
-      if (c.platform() != null) {
-        java.util.OptionalInt rank = matcher.rank(c.platform());
-        if (rank.isPresent() && rank.getAsInt() < bestRank) {
-          best = c;
-          bestRank = rank.getAsInt();
-        }
-      }
-    }
-    if (best == null) {
-      throw new LayoutException(
-          root,
-          what
-              + " has no image for "
-              + matcher.wanted()
-              + "; it has: "
-              + candidates.stream()
-                  .map(c -> c.platform() == null ? "(unknown platform)" : c.platform().toString())
-                  .distinct()
-                  .collect(java.util.stream.Collectors.joining(", ")));
-    }
-    return best;
-  }
-
   /** A descriptor for a blob named only by digest: its size on disk and the type it says it is. */
-  private Descriptor describeBlob(Digest digest) throws IOException {
+  @Override
+  public Descriptor describe(Digest digest) throws IOException {
     Path path = safeBlob(digest);
     if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
       throw new BlobNotFoundException(digest, root.toString());

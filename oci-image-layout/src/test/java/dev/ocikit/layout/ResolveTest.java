@@ -138,7 +138,7 @@ class ResolveTest {
     OciLayout layout = OciLayout.create(dir.resolve("cycle"));
     // An index cannot contain its own digest, but a very deep chain is just as hostile.
     Descriptor d = image(layout, Platform.of("linux", "amd64"));
-    for (int i = 0; i < OciLayout.MAX_NESTING + 2; i++) {
+    for (int i = 0; i < Resolver.MAX_NESTING + 2; i++) {
       d = layout.writeDocument(Index.of(List.of(d)));
     }
     layout.tag("deep", d);
