@@ -127,6 +127,11 @@ public final class OciLayout implements ImageLayout {
     return layout;
   }
 
+  /** A layout object for a directory whose header is not checked (for {@link LayoutChecker}). */
+  static OciLayout unchecked(Path root) {
+    return new OciLayout(root.toAbsolutePath().normalize(), DEFAULT_DOCUMENT_LIMIT);
+  }
+
   /** Opens the layout in {@code root}, creating it when the directory is absent or empty. */
   public static OciLayout openOrCreate(Path root) throws IOException {
     Path dir = root.toAbsolutePath().normalize();
