@@ -227,7 +227,7 @@ public final class LayoutChecker {
     } catch (DigestMismatchException | SizeMismatchException | DocumentTooLargeException e) {
       problems.add(LayoutProblem.error(file(d.digest()), strip(e.getMessage(), d.digest())));
     } catch (IOException e) {
-      problems.add(LayoutProblem.error(file(d.digest()), "cannot be read: " + e.getMessage()));
+      problems.add(LayoutProblem.error(file(d.digest()), "cannot be read: " + describe(e)));
     }
     return Optional.empty();
   }
@@ -371,7 +371,7 @@ public final class LayoutChecker {
           };
     } catch (IOException e) {
       problems.add(
-          LayoutProblem.error(file, "is not a valid " + format + " stream: " + e.getMessage()));
+          LayoutProblem.error(file, "is not a valid " + format + " stream: " + describe(e)));
       return;
     }
     try (DigestingInputStream digesting = new DigestingInputStream(uncompressed, algorithm)) {
@@ -389,7 +389,7 @@ public final class LayoutChecker {
       throw e;
     } catch (IOException e) {
       problems.add(
-          LayoutProblem.error(file, "is not a complete " + format + " stream: " + e.getMessage()));
+          LayoutProblem.error(file, "is not a complete " + format + " stream: " + describe(e)));
     }
   }
 
