@@ -350,6 +350,7 @@ public final class LayoutChecker {
     }
   }
 
+  @SuppressWarnings("deprecation") // the builder needs commons-io on the module path
   private void uncompressedDigest(
       InputStream compressed, Compression compression, Digest expected, String file)
       throws IOException {
@@ -473,15 +474,20 @@ public final class LayoutChecker {
               continue; // not a blob name at all: an unknown file
             }
             if (!registered.get().isValidEncoded(name)) {
+              boolean misplaced =
+                  java.util.Arrays.stream(DigestAlgorithm.values())
+                      .anyMatch(other -> other != registered.get() && other.isValidEncoded(name));
+              String message =
+                  "is not a "
+                      + alg
+                      + " digest: the name must be "
+                      + registered.get().encodedLength()
+                      + " lower-case hex characters";
               problems.add(
-                  LayoutProblem.error(
-                      rel,
-                      "is not a "
-                          + alg
-                          + " digest: the name must be "
-                          + registered.get().encodedLength()
-                          + " lower-case hex characters (is the blob under the wrong algorithm"
-                          + " folder?)"));
+                  misplaced
+                      ? LayoutProblem.error(
+                          rel, message + " (a blob under the wrong algorithm folder?)")
+                      : LayoutProblem.warning(rel, message + " (an unknown file)"));
               continue;
             }
             Digest digest = new Digest(alg, name);

@@ -283,23 +283,25 @@ public final class OciLayout implements ImageLayout {
    * Streams {@code content} into a blob, digesting it with {@code algorithm} on the way, and
    * returns its descriptor. If the layout already holds the blob, the copy is discarded.
    */
+  @SuppressWarnings("try") // the lock is held for the body of the try, not used in it
   public Descriptor writeBlob(String mediaType, InputStream content, DigestAlgorithm algorithm)
       throws IOException {
     Objects.requireNonNull(mediaType, "mediaType");
     Path temp = tempFile();
     Digest digest;
     long size;
-    try {
-      try (FileChannel channel =
-              FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-          DigestingOutputStream out =
-              new DigestingOutputStream(Channels.newOutputStream(channel), algorithm)) {
-        content.transferTo(out);
-        out.flush();
-        channel.force(true);
-        digest = out.digest();
-        size = out.count();
-      }
+    try (FileChannel channel =
+            FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+        FileLock writing = channel.lock()) {
+      // The lock tells garbage collection that the file is being written; it is held until the
+      // file has its final name.
+      DigestingOutputStream out =
+          new DigestingOutputStream(unclosable(Channels.newOutputStream(channel)), algorithm);
+      content.transferTo(out);
+      out.flush();
+      channel.force(true);
+      digest = out.digest();
+      size = out.count();
       install(temp, digest);
     } finally {
       Files.deleteIfExists(temp);
@@ -314,6 +316,7 @@ public final class OciLayout implements ImageLayout {
    * @throws SizeMismatchException if the content is not {@code expected.size()} bytes
    * @throws DigestMismatchException if its digest is not {@code expected.digest()}
    */
+  @SuppressWarnings("try") // the lock is held for the body of the try, not used in it
   public Descriptor writeBlob(Descriptor expected, InputStream content) throws IOException {
     Digest digest = expected.digest();
     digest.requireRegistered();
@@ -323,12 +326,11 @@ public final class OciLayout implements ImageLayout {
     VerifyingInputStream verified =
         new VerifyingInputStream(content, digest, expected.size(), "content for " + digest);
     Path temp = tempFile();
-    try {
-      try (FileChannel channel =
-          FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-        verified.transferTo(Channels.newOutputStream(channel));
-        channel.force(true);
-      }
+    try (FileChannel channel =
+            FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+        FileLock writing = channel.lock()) {
+      verified.transferTo(unclosable(Channels.newOutputStream(channel)));
+      channel.force(true);
       if (!verified.isVerified()) {
         throw new IOException("content for " + digest + " was not read to its end");
       }
@@ -392,23 +394,60 @@ public final class OciLayout implements ImageLayout {
    * Changes {@code index.json}: under the layout's lock (threads and processes), reads the current
    * index, applies {@code change}, and replaces the file atomically. Returns the new index.
    */
-  @SuppressWarnings("try") // the lock is held for the body of the try, not used in it
   public Index updateIndex(UnaryOperator<Index> change) throws IOException {
+    return withIndexLock(
+        () -> {
+          Index current = index().value();
+          Index updated = Objects.requireNonNull(change.apply(current), "the changed index");
+          if (!updated.equals(current)) {
+            replaceAtomically(root.resolve(INDEX_JSON), OciJson.toBytes(updated));
+          }
+          return updated;
+        });
+  }
+
+  /** Work done while holding the layout's index lock. */
+  interface Locked<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs {@code work} holding the index lock: an in-JVM lock, then the lock file's. */
+  @SuppressWarnings("try") // the lock is held for the body of the try, not used in it
+  <T> T withIndexLock(Locked<T> work) throws IOException {
     ReentrantLock local = IN_PROCESS_LOCKS.computeIfAbsent(root, r -> new ReentrantLock());
     local.lock();
     try (FileChannel lockFile =
             FileChannel.open(
                 root.resolve(INDEX_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lockFile.lock()) {
-      Index current = index().value();
-      Index updated = Objects.requireNonNull(change.apply(current), "the changed index");
-      if (!updated.equals(current)) {
-        replaceAtomically(root.resolve(INDEX_JSON), OciJson.toBytes(updated));
-      }
-      return updated;
+      return work.run();
     } finally {
       local.unlock();
     }
+  }
+
+  /**
+   * Removes what nothing needs: blobs not reachable from {@code index.json} (keeping referrers, the
+   * artifacts whose {@code subject} is reachable) and temporary files of writers that are gone.
+   * Files it does not know (names that are not digests, other directories) are left alone. It holds
+   * the index lock, so tags do not change meanwhile; blobs written but not yet tagged by a
+   * concurrent writer can be removed, so run it when nothing else writes, as with other tools.
+   *
+   * @throws LayoutException if a reachable document cannot be read: removing anything then could
+   *     remove what it refers to
+   */
+  public GcResult gc() throws IOException {
+    return withIndexLock(() -> new GarbageCollector(this).run());
+  }
+
+  /**
+   * Copies the graph under {@code descriptor} (a manifest or index with everything it refers to)
+   * from {@code source} into this layout, writing only the blobs this layout lacks, each verified
+   * as it streams, children before the documents that refer to them. It does not tag.
+   */
+  public Descriptor copyFrom(ImageLayout source, Descriptor descriptor) throws IOException {
+    new Copier(source, this).copy(descriptor, 0);
+    return descriptor;
   }
 
   /**
@@ -526,20 +565,65 @@ public final class OciLayout implements ImageLayout {
 
   // --- files -------------------------------------------------------------------------------------
 
+  /**
+   * Whether a temporary file's writer is gone: its lock can be taken, and it is more than a minute
+   * old (a writer creates the file a moment before it locks it).
+   */
+  static boolean isAbandoned(Path temp) {
+    try {
+      long age = System.currentTimeMillis() - Files.getLastModifiedTime(temp).toMillis();
+      if (age < 60_000) {
+        return false;
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        return false;
+      }
+      lock.release();
+      return true;
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      return false; // a writer in this JVM holds it
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** Writes {@code bytes} to a temporary file, forces it, and renames it over {@code target}. */
+  @SuppressWarnings("try") // the lock is held for the body of the try, not used in it
   private void replaceAtomically(Path target, byte[] bytes) throws IOException {
     Path temp = tempFile();
-    try {
-      try (FileChannel channel =
-          FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-        channel.write(java.nio.ByteBuffer.wrap(bytes));
-        channel.force(true);
+    try (FileChannel channel =
+            FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+        FileLock writing = channel.lock()) {
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
       }
+      channel.force(true);
       moveAtomically(temp, target);
       syncDirectory(target.getParent());
     } finally {
       Files.deleteIfExists(temp);
     }
+  }
+
+  /** A stream whose close leaves the channel under it open (it is closed with its lock). */
+  private static java.io.OutputStream unclosable(java.io.OutputStream out) {
+    return new java.io.FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        out.flush();
+      }
+    };
   }
 
   private static void moveAtomically(Path from, Path to) throws IOException {

@@ -1,0 +1,63 @@
+package dev.ocikit.layout;
+
+import dev.ocikit.blob.BlobNotFoundException;
+import dev.ocikit.model.Descriptor;
+import dev.ocikit.model.Index;
+import dev.ocikit.model.Manifest;
+import dev.ocikit.model.MediaType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashSet;
+import java.util.Set;
+
+/** Copies a graph of blobs into a layout directory, children first, missing blobs only. */
+final class Copier {
+  private final ImageLayout source;
+  private final OciLayout target;
+  private final Set<dev.ocikit.digest.Digest> done = new HashSet<>();
+
+  Copier(ImageLayout source, OciLayout target) {
+    this.source = source;
+    this.target = target;
+  }
+
+  void copy(Descriptor d, int depth) throws IOException {
+    if (depth > Resolver.MAX_NESTING) {
+      throw new LayoutException(
+          source.location(), "indexes nested more than " + Resolver.MAX_NESTING);
+    }
+    if (!done.add(d.digest())) {
+      return;
+    }
+    if (MediaType.isManifest(d.mediaType())) {
+      Manifest m = source.readManifest(d).value();
+      copy(m.config(), depth + 1);
+      for (Descriptor layer : m.layers()) {
+        copy(layer, depth + 1);
+      }
+    } else if (MediaType.isIndex(d.mediaType())) {
+      Index i = source.readIndex(d).value();
+      for (Descriptor child : i.manifests()) {
+        copy(child, depth + 1);
+      }
+    }
+    blob(d);
+  }
+
+  private void blob(Descriptor d) throws IOException {
+    if (target.contains(d.digest())) {
+      return;
+    }
+    if (d.data() != null) {
+      return; // embedded: the descriptor carries it
+    }
+    try (InputStream in = source.open(d)) {
+      target.writeBlob(d, in);
+    } catch (BlobNotFoundException e) {
+      if (!d.urls().isEmpty() || MediaType.isNonDistributable(d.mediaType())) {
+        return; // a foreign layer: fetched from its URLs, never stored in layouts
+      }
+      throw e;
+    }
+  }
+}
