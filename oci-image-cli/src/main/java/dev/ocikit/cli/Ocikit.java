@@ -13,7 +13,15 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Ocikit.Version.class,
     description = "Read, write, check and unpack OCI container images.",
-    subcommands = {ValidateCommand.class, DigestCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      ValidateCommand.class,
+      LayoutCommands.Refs.class,
+      LayoutCommands.Inspect.class,
+      LayoutCommands.Copy.class,
+      LayoutCommands.Gc.class,
+      DigestCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {"", "Exit status: 0 success; 1 invalid content; 2 usage error or unreadable input."})
 public final class Ocikit implements Runnable {
 
@@ -81,6 +89,10 @@ public final class Ocikit implements Runnable {
           "ocikit: the input is too large or too deeply nested to process ("
               + e.getClass().getSimpleName()
               + ")");
+      err.flush();
+      return USAGE;
+    } catch (LinkageError e) {
+      err.println("ocikit: internal error: " + e);
       err.flush();
       return USAGE;
     }

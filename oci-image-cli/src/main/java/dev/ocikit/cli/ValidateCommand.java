@@ -54,10 +54,20 @@ final class ValidateCommand implements Callable<Integer> {
       description = "Print nothing for valid documents, and no warnings.")
   boolean quiet;
 
+  @Option(
+      names = "--deep",
+      description =
+          "For a layout: also decompress every layer and compare it with its diff_id, and check"
+              + " unreferenced blobs' content.")
+  boolean deep;
+
   @Parameters(
       arity = "1..*",
-      paramLabel = "FILE",
-      description = "Documents to check; - reads standard input.")
+      paramLabel = "FILE|LAYOUT",
+      description =
+          "Documents to check (- reads standard input), or image layout directories, which are"
+              + " checked whole: header, index.json, every reachable manifest, index, config and"
+              + " blob.")
   List<String> files;
 
   @Override
@@ -72,6 +82,10 @@ final class ValidateCommand implements Callable<Integer> {
     int status = 0;
     for (String file : files) {
       String where = prefix ? Text.oneLine(file) + ": " : "";
+      if (!file.equals("-") && java.nio.file.Files.isDirectory(java.nio.file.Path.of(file))) {
+        status = Math.max(status, layout(file, where, out, err));
+        continue;
+      }
       byte[] bytes;
       try {
         bytes = Inputs.readAll(file, maxSize);
@@ -115,6 +129,36 @@ final class ValidateCommand implements Callable<Integer> {
       }
     }
     return status;
+  }
+
+  private int layout(String file, String where, PrintWriter out, PrintWriter err) {
+    if (type != null) {
+      err.println(
+          "ocikit: "
+              + Text.oneLine(file)
+              + " is a directory: --type applies to single documents; a layout is checked whole");
+      return Ocikit.USAGE;
+    }
+    List<dev.ocikit.layout.LayoutProblem> problems;
+    try {
+      problems = dev.ocikit.layout.LayoutChecker.check(java.nio.file.Path.of(file), deep);
+    } catch (java.io.IOException e) {
+      err.println("ocikit: " + Text.oneLine(String.valueOf(e.getMessage())));
+      return Ocikit.USAGE;
+    }
+    boolean valid = dev.ocikit.layout.LayoutChecker.isValid(problems);
+    for (dev.ocikit.layout.LayoutProblem p : problems) {
+      if (p.isError() || !quiet) {
+        err.println(where + Text.oneLine(p.toString()));
+      }
+    }
+    if (!valid) {
+      return Ocikit.INVALID;
+    }
+    if (!quiet) {
+      out.println(Text.oneLine(file) + ": valid image layout" + (deep ? " (deep)" : ""));
+    }
+    return 0;
   }
 
   static String names() {

@@ -1,0 +1,293 @@
+package dev.ocikit.cli;
+
+import dev.ocikit.digest.DigestMismatchException;
+import dev.ocikit.digest.SizeMismatchException;
+import dev.ocikit.json.InvalidDocumentException;
+import dev.ocikit.json.OciJson;
+import dev.ocikit.layout.GcResult;
+import dev.ocikit.layout.ImageLayout;
+import dev.ocikit.layout.ImageLayouts;
+import dev.ocikit.layout.ImageRef;
+import dev.ocikit.layout.LayoutException;
+import dev.ocikit.layout.OciLayout;
+import dev.ocikit.model.Descriptor;
+import dev.ocikit.model.Manifest;
+import dev.ocikit.model.Platform;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The commands that work on image layouts. */
+final class LayoutCommands {
+  private LayoutCommands() {}
+
+  /** Runs a layout command body, mapping failures to one line and an exit status. */
+  interface Body {
+    int run() throws IOException;
+  }
+
+  static int guarded(CommandSpec spec, Body body) {
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      return body.run();
+    } catch (DigestMismatchException | SizeMismatchException | InvalidDocumentException e) {
+      err.println("ocikit: " + Text.oneLine(e.getMessage()));
+      return Ocikit.INVALID;
+    } catch (IllegalArgumentException e) {
+      err.println("ocikit: " + Text.oneLine(String.valueOf(e.getMessage())));
+      return Ocikit.USAGE;
+    } catch (IOException e) {
+      err.println("ocikit: " + Text.oneLine(describe(e)));
+      return Ocikit.USAGE;
+    }
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException n) {
+      return "no such file: " + n.getFile();
+    }
+    if (e instanceof java.nio.file.AccessDeniedException a) {
+      return "permission denied: " + a.getFile();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  static Platform platform(String value) {
+    return value == null ? null : Platform.parse(value);
+  }
+
+  /** {@code ocikit refs LAYOUT}. */
+  @Command(
+      name = "refs",
+      mixinStandardHelpOptions = true,
+      description = "List the ref names of a layout's index.json, one per line.")
+  static final class Refs implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "LAYOUT", description = "An image layout directory.")
+    Path layout;
+
+    @Override
+    public Integer call() {
+      return guarded(
+          spec,
+          () -> {
+            for (String ref : ImageLayouts.open(layout).refs()) {
+              spec.commandLine().getOut().println(Text.oneLine(ref));
+            }
+            return 0;
+          });
+    }
+  }
+
+  /** {@code ocikit inspect LAYOUT [--ref R] [--platform P]}. */
+  @Command(
+      name = "inspect",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Show an image of a layout as JSON: manifest digest and media type, platform, config,"
+            + " layers, annotations.",
+        "Without --ref, a layout with exactly one image uses it."
+      })
+  static final class Inspect implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "LAYOUT", description = "An image layout directory.")
+    Path layout;
+
+    @Option(names = "--ref", paramLabel = "REF", description = "A ref name or a digest.")
+    String ref;
+
+    @Option(
+        names = "--platform",
+        paramLabel = "OS/ARCH[/VARIANT]",
+        description = "The platform to choose in an index (default: this machine's).")
+    String platform;
+
+    @Override
+    public Integer call() {
+      return guarded(
+          spec,
+          () -> {
+            ImageLayout l = ImageLayouts.open(layout);
+            Platform p = platform(platform);
+            ImageRef image = ref == null ? l.resolveOnly(p) : l.resolve(ref, p);
+            spec.commandLine().getOut().println(json(image));
+            return 0;
+          });
+    }
+
+    static String json(ImageRef image) {
+      Manifest m = image.manifest().value();
+      ObjectNode root = OciJson.mapper().createObjectNode();
+      if (image.refName() != null) {
+        root.put("ref", image.refName());
+      }
+      root.put("digest", image.descriptor().digest().toString());
+      root.put("mediaType", image.manifest().value().documentMediaType());
+      root.put("size", image.descriptor().size());
+      if (image.platform() != null) {
+        root.set("platform", OciJson.mapper().readTree(OciJson.toBytes(image.platform())));
+      }
+      root.set("config", descriptor(m.config()));
+      ArrayNode layers = root.putArray("layers");
+      for (Descriptor layer : m.layers()) {
+        layers.add(descriptor(layer));
+      }
+      if (m.artifactType() != null) {
+        root.put("artifactType", m.artifactType());
+      }
+      if (m.subject() != null) {
+        root.set("subject", descriptor(m.subject()));
+      }
+      ObjectNode annotations = root.putObject("annotations");
+      for (Map.Entry<String, String> e : m.annotations().entrySet()) {
+        annotations.put(e.getKey(), e.getValue());
+      }
+      return OciJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
+    }
+
+    private static ObjectNode descriptor(Descriptor d) {
+      ObjectNode n = OciJson.mapper().createObjectNode();
+      n.put("mediaType", d.mediaType());
+      n.put("digest", d.digest().toString());
+      n.put("size", d.size());
+      return n;
+    }
+  }
+
+  /** {@code ocikit gc LAYOUT}. */
+  @Command(
+      name = "gc",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Remove blobs that nothing reachable from index.json references (keeping referrers of"
+            + " what is kept) and abandoned temporary files. Files it does not know are left"
+            + " alone.",
+        "Run it when nothing else writes to the layout."
+      })
+  static final class Gc implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "LAYOUT", description = "An image layout directory.")
+    Path layout;
+
+    @Override
+    public Integer call() {
+      return guarded(
+          spec,
+          () -> {
+            GcResult r = OciLayout.open(layout).gc();
+            spec.commandLine()
+                .getOut()
+                .println(
+                    "removed "
+                        + r.removedBlobs().size()
+                        + " blobs ("
+                        + r.bytesFreed()
+                        + " bytes) and "
+                        + r.removedTempFiles()
+                        + " temporary files; kept "
+                        + r.keptBlobs()
+                        + " blobs");
+            return 0;
+          });
+    }
+  }
+
+  /** {@code ocikit copy SRC DST [--ref R]}. */
+  @Command(
+      name = "copy",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Copy an image (the whole index.json entry, all platforms) from one layout to another,"
+            + " writing only the blobs the destination lacks, each verified; then tag it there.",
+        "Without --ref, a source with exactly one image uses it. DST is created if needed."
+      })
+  static final class Copy implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SRC", description = "The source layout directory.")
+    Path source;
+
+    @Parameters(index = "1", paramLabel = "DST", description = "The destination layout directory.")
+    Path target;
+
+    @Option(names = "--ref", paramLabel = "REF", description = "The ref name to copy.")
+    String ref;
+
+    @Override
+    public Integer call() {
+      return guarded(
+          spec,
+          () -> {
+            ImageLayout src = ImageLayouts.open(source);
+            Descriptor entry = entry(src);
+            OciLayout dst = OciLayout.openOrCreate(target);
+            dst.copyFrom(src, entry);
+            String name = entry.refName().orElse(null);
+            if (name != null) {
+              dst.tag(name, entry);
+            } else {
+              dst.add(entry);
+            }
+            spec.commandLine()
+                .getOut()
+                .println(
+                    "copied "
+                        + entry.digest()
+                        + (name == null ? "" : " as " + Text.oneLine(name))
+                        + " to "
+                        + dst.root());
+            return 0;
+          });
+    }
+
+    private Descriptor entry(ImageLayout src) throws IOException {
+      var manifests = src.index().value().manifests();
+      if (ref != null) {
+        for (Descriptor d : manifests) {
+          if (d.refName().orElse("").equals(ref)) {
+            return d;
+          }
+        }
+        if (dev.ocikit.digest.Digest.isValid(ref)) {
+          for (Descriptor d : manifests) {
+            if (d.digest().toString().equals(ref)) {
+              return d;
+            }
+          }
+        }
+        throw new LayoutException(
+            src.location(),
+            "no ref \"" + ref + "\"; the refs are: " + String.join(", ", src.refs()));
+      }
+      var refs = src.refs();
+      if (refs.size() == 1) {
+        return manifests.stream()
+            .filter(d -> d.refName().orElse("").equals(refs.get(0)))
+            .findFirst()
+            .orElseThrow();
+      }
+      if (manifests.size() == 1) {
+        return manifests.get(0);
+      }
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "the source has "
+              + manifests.size()
+              + " entries; choose one with --ref: "
+              + String.join(", ", refs));
+    }
+  }
+}
