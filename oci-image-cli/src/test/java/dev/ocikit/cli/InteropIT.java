@@ -218,4 +218,78 @@ class InteropIT {
     }
     assertThat(manifests).isPositive();
   }
+
+  @Test
+  void layoutsSkopeoWritesWithZstdPassTheDeepCheck() throws Exception {
+    requireTool("skopeo");
+    Path zstd = dir.resolve("zstd");
+    Result r =
+        run(
+            "skopeo",
+            "copy",
+            "--dest-compress-format",
+            "zstd",
+            "oci:" + SAMPLE + ":latest",
+            "oci:" + zstd + ":z");
+    assertThat(r.status()).as(r.err()).isZero();
+    dev.ocikit.layout.OciLayout layout = dev.ocikit.layout.OciLayout.open(zstd);
+    Manifest m = layout.resolve("z", null).manifest().value();
+    assertThat(m.layers())
+        .extracting(Descriptor::mediaType)
+        .containsOnly(dev.ocikit.model.MediaType.IMAGE_LAYER_ZSTD);
+    assertThat(dev.ocikit.layout.LayoutChecker.check(zstd, true)).isEmpty();
+    CliRun cli = CliRun.run("validate", "--deep", zstd.toString());
+    assertThat(cli.status()).as(cli.err()).isZero();
+  }
+
+  @Test
+  void layoutsUmociWritesPassTheDeepCheck() throws Exception {
+    requireTool("umoci");
+    Path layout = dir.resolve("u");
+    String image = layout + ":t";
+    Path file = Files.writeString(dir.resolve("f.txt"), "umoci content\n");
+    for (String[] step :
+        new String[][] {
+          {"umoci", "init", "--layout", layout.toString()},
+          {"umoci", "new", "--image", image},
+          {"umoci", "insert", "--rootless", "--image", image, file.toString(), "/f.txt"}
+        }) {
+      Result r = run(step);
+      assertThat(r.status()).as("%s: %s", String.join(" ", step), r.err()).isZero();
+    }
+    assertThat(dev.ocikit.layout.LayoutChecker.check(layout, true)).isEmpty();
+    assertThat(
+            dev.ocikit.layout.OciLayout.open(layout).resolve("t", null).manifest().value().layers())
+        .hasSize(1);
+  }
+
+  @Test
+  void layoutsOcikitWritesPassTheOtherTools() throws Exception {
+    requireTool("oci-image-tool");
+    requireTool("umoci");
+    requireTool("skopeo");
+    Path ours = dir.resolve("ours");
+    CliRun copy = CliRun.run("copy", SAMPLE.toString(), ours.toString(), "--ref", "latest");
+    assertThat(copy.status()).as(copy.err()).isZero();
+    // oci-image-tool predates image-spec 1.1: use it on a plain image layout.
+    Result validate =
+        run(
+            "oci-image-tool",
+            "validate",
+            "--type",
+            "image",
+            "--ref",
+            "name=latest",
+            ours.toString());
+    assertThat(validate.status()).as(validate.err()).isZero();
+    Path bundle = dir.resolve("bundle");
+    Result unpack =
+        run("umoci", "unpack", "--rootless", "--image", ours + ":latest", bundle.toString());
+    assertThat(unpack.status()).as(unpack.err()).isZero();
+    assertThat(bundle.resolve("rootfs/hello.txt")).exists();
+    Result skopeo =
+        run("skopeo", "copy", "oci:" + ours + ":latest", "oci:" + dir.resolve("again") + ":x");
+    assertThat(skopeo.status()).as(skopeo.err()).isZero();
+    assertThat(dev.ocikit.layout.LayoutChecker.check(dir.resolve("again"), true)).isEmpty();
+  }
 }
