@@ -47,7 +47,10 @@ final class Resolver {
     Index index = layout.index().value();
     List<Descriptor> entries = new ArrayList<>();
     String refName = null;
-    if (Digest.matchesGrammar(ref) && ref.indexOf(':') > 0 && Digest.isValid(ref)) {
+    // A ref name may contain ':' and so read as a digest of an unknown algorithm ("hello:latest"):
+    // a ref name in the index wins.
+    boolean named = index.manifests().stream().anyMatch(d -> d.refName().orElse("").equals(ref));
+    if (!named && Digest.matchesGrammar(ref) && ref.indexOf(':') > 0 && Digest.isValid(ref)) {
       Digest digest = Digest.parse(ref);
       for (Descriptor d : index.manifests()) {
         if (d.digest().equals(digest)) {

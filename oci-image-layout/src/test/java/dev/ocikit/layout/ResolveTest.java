@@ -162,4 +162,17 @@ class ResolveTest {
             });
     assertThat(sample.referrers(referrers.get(0).digest())).isEmpty();
   }
+
+  @Test
+  void aRefNameThatReadsAsADigestResolvesAsTheRefName() throws IOException {
+    // "hello:latest" fits the digest grammar (algorithm "hello", encoded "latest").
+    Descriptor latest = sample.resolve("latest", null).descriptor();
+    sample.tag("hello:latest", latest);
+    assertThat(sample.resolve("hello:latest", null).refName()).isEqualTo("hello:latest");
+    assertThat(sample.resolve("hello:latest", null).descriptor().digest())
+        .isEqualTo(latest.digest());
+    // Not a ref name: still read as a digest, which nothing has.
+    assertThatThrownBy(() -> sample.resolve("hello:other", null))
+        .isInstanceOf(dev.ocikit.blob.BlobNotFoundException.class);
+  }
 }
