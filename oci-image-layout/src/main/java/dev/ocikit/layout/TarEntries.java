@@ -1,0 +1,376 @@
+package dev.ocikit.layout;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.tar.TarFile;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The entries of a tar file, read in place with commons-compress's {@link TarFile}: the shared
+ * ground of {@link OciArchive} and {@code DockerArchive}.
+ *
+ * <p>Entry names are normalised by dropping leading {@code ./} (tar run in the directory writes
+ * them); a name that appears more than once is ambiguous (extraction would keep the last, another
+ * reader the first) and is refused when it is looked up. Compressed files are recognised by their
+ * magic numbers and refused with a clear message, since a compressed tar cannot be read in place.
+ *
+ * <p>Thread-safe: {@link TarFile} reads an entry by positioning its one channel and reading from
+ * it, so every read of every stream this class opens is made under one lock; streams of different
+ * entries can be read from different threads at once, their reads interleaving chunk by chunk.
+ */
+final class TarEntries implements Closeable {
+  /** How many links {@link #followLinks(String)} follows before it gives up. */
+  static final int MAX_LINKS = 16;
+
+  private final Path tar;
+  private final TarFile file;
+  private final Map<String, TarArchiveEntry> byName;
+  private final Set<String> duplicates;
+  private final List<TarArchiveEntry> entries;
+  private final Object lock = new Object();
+  private volatile boolean closed;
+
+  private TarEntries(Path tar, TarFile file) {
+    this.tar = tar;
+    this.file = file;
+    this.entries = List.copyOf(file.getEntries());
+    Map<String, TarArchiveEntry> names = new HashMap<>();
+    Set<String> twice = new HashSet<>();
+    for (TarArchiveEntry e : entries) {
+      String name = normalize(e.getName());
+      if (names.putIfAbsent(name, e) != null) {
+        twice.add(name);
+      }
+    }
+    this.byName = Map.copyOf(names);
+    this.duplicates = Set.copyOf(twice);
+  }
+
+  /**
+   * Opens {@code tar} and reads its table of entries.
+   *
+   * @throws LayoutException if it is missing, not a regular file, compressed, or not a tar
+   */
+  static TarEntries open(Path tar) throws IOException {
+    Path path = tar.toAbsolutePath().normalize();
+    if (!Files.isRegularFile(path)) {
+      throw new LayoutException(
+          path, Files.exists(path) ? "not a regular file, so not a tar archive" : "no such file");
+    }
+    SeekableByteChannel channel;
+    try {
+      channel = Files.newByteChannel(path, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      throw new LayoutException(path, "no such file");
+    }
+    TarFile file;
+    try {
+      byte[] head = new byte[6];
+      int n = 0;
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(head);
+      while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+        n = buffer.position();
+      }
+      String compression = compression(head, n);
+      if (compression != null) {
+        throw new LayoutException(
+            path, "a " + compression + "-compressed tar; decompress it first (read in place)");
+      }
+      long size = channel.size();
+      if (size < TarConstants.DEFAULT_RCDSIZE) {
+        throw new LayoutException(
+            path, "not a tar archive: only " + size + " bytes, less than one tar header");
+      }
+      channel.position(0);
+      try {
+        file = new TarFile(channel);
+      } catch (IOException | RuntimeException e) {
+        throw new LayoutException(path, "not a tar archive: " + e.getMessage());
+      }
+    } catch (IOException | RuntimeException e) {
+      try {
+        channel.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    TarEntries entries = new TarEntries(path, file);
+    if (entries.entries.isEmpty()) {
+      entries.close();
+      throw new LayoutException(path, "not a tar archive, or an empty one: it has no entries");
+    }
+    return entries;
+  }
+
+  /**
+   * The compression a file starting with {@code head} (its first {@code n} bytes) has, by magic
+   * number, or null.
+   */
+  static @Nullable String compression(byte[] head, int n) {
+    if (n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+      return "gzip";
+    }
+    if (n >= 4
+        && (head[0] & 0xff) == 0x28
+        && (head[1] & 0xff) == 0xb5
+        && (head[2] & 0xff) == 0x2f
+        && (head[3] & 0xff) == 0xfd) {
+      return "zstd";
+    }
+    if (n >= 3 && head[0] == 'B' && head[1] == 'Z' && head[2] == 'h') {
+      return "bzip2";
+    }
+    if (n >= 6
+        && (head[0] & 0xff) == 0xfd
+        && head[1] == '7'
+        && head[2] == 'z'
+        && head[3] == 'X'
+        && head[4] == 'Z'
+        && head[5] == 0) {
+      return "xz";
+    }
+    return null;
+  }
+
+  /** An entry name without its leading {@code ./} (and {@code /}) prefixes. */
+  static String normalize(String name) {
+    String n = name;
+    while (true) {
+      if (n.startsWith("./")) {
+        n = n.substring(2);
+      } else if (n.startsWith("/")) {
+        n = n.substring(1);
+      } else {
+        return n;
+      }
+    }
+  }
+
+  /** The tar file, absolute. */
+  Path path() {
+    return tar;
+  }
+
+  /** All entries, in archive order. */
+  List<TarArchiveEntry> entries() {
+    return entries;
+  }
+
+  /** The entry named {@code name} (normalised), or null when there is none. */
+  @Nullable TarArchiveEntry find(String name) throws LayoutException {
+    if (duplicates.contains(name)) {
+      throw error(name, "appears more than once in the archive; refused as ambiguous");
+    }
+    return byName.get(name);
+  }
+
+  /** A {@link LayoutException} naming the tar file and the entry. */
+  LayoutException error(String entry, String reason) {
+    return new LayoutException(tar, "entry \"" + entry + "\": " + reason);
+  }
+
+  /** Whether {@code e} is a plain regular file (not a link, directory, device or sparse file). */
+  static boolean isRegular(TarArchiveEntry e) {
+    byte flag = e.getLinkFlag();
+    return (flag == TarConstants.LF_NORMAL
+            || flag == TarConstants.LF_OLDNORM
+            || flag == TarConstants.LF_CONTIG)
+        && !e.isSparse()
+        && !e.getName().endsWith("/");
+  }
+
+  /**
+   * The entry {@code name}, which must be a plain regular file: a link of either kind is refused,
+   * as is anything else.
+   *
+   * @return the entry, or null when there is none
+   * @throws LayoutException if it is there but is not a regular file
+   */
+  @Nullable TarArchiveEntry regularFile(String name) throws LayoutException {
+    TarArchiveEntry e = find(name);
+    if (e == null) {
+      return null;
+    }
+    requireRegular(name, e);
+    return e;
+  }
+
+  private void requireRegular(String name, TarArchiveEntry e) throws LayoutException {
+    if (e.isSymbolicLink()) {
+      throw error(name, "is a symbolic link (to \"" + e.getLinkName() + "\"); refused");
+    }
+    if (e.isLink()) {
+      throw error(name, "is a hard link (to \"" + e.getLinkName() + "\"); refused");
+    }
+    if (!isRegular(e)) {
+      throw error(
+          name,
+          e.isSparse()
+              ? "is a sparse file; refused"
+              : "is not a regular file (type '" + (char) e.getLinkFlag() + "'); refused");
+    }
+  }
+
+  /**
+   * The regular file {@code name} leads to, following symbolic links (relative to the link's
+   * directory) and hard links (relative to the archive's root) inside the archive, as {@code docker
+   * save} writes for a layer shared by several images.
+   *
+   * @return the regular file's entry, or null when {@code name} is not in the archive
+   * @throws LayoutException if a link leads outside the archive, to nothing, in a loop, or to
+   *     something other than a regular file
+   */
+  @Nullable TarArchiveEntry followLinks(String name) throws LayoutException {
+    String current = normalize(name);
+    TarArchiveEntry e = find(current);
+    if (e == null) {
+      return null;
+    }
+    for (int hops = 0; e.isSymbolicLink() || e.isLink(); hops++) {
+      if (hops >= MAX_LINKS) {
+        throw error(name, "more than " + MAX_LINKS + " links deep; refused");
+      }
+      String target = e.getLinkName();
+      String resolved;
+      if (e.isSymbolicLink() && !target.startsWith("/")) {
+        int slash = current.lastIndexOf('/');
+        resolved = resolveInside(slash < 0 ? "" : current.substring(0, slash), target);
+      } else {
+        resolved = resolveInside("", normalize(target));
+      }
+      if (resolved == null) {
+        throw error(name, "links to \"" + target + "\", outside the archive; refused");
+      }
+      TarArchiveEntry next = find(resolved);
+      if (next == null) {
+        throw error(name, "links to \"" + target + "\", which is not in the archive");
+      }
+      current = resolved;
+      e = next;
+    }
+    requireRegular(current, e);
+    return e;
+  }
+
+  /** {@code target} resolved against the directory {@code dir}; null if it climbs out. */
+  private static @Nullable String resolveInside(String dir, String target) {
+    Deque<String> parts = new ArrayDeque<>();
+    for (String p : (dir + "/" + target).split("/")) {
+      if (p.isEmpty() || p.equals(".")) {
+        continue;
+      }
+      if (p.equals("..")) {
+        if (parts.isEmpty()) {
+          return null;
+        }
+        parts.removeLast();
+      } else {
+        parts.addLast(p);
+      }
+    }
+    return String.join("/", parts);
+  }
+
+  /** A stream of the content of {@code e}; its reads are serialised with every other stream's. */
+  InputStream stream(TarArchiveEntry e) throws IOException {
+    synchronized (lock) {
+      if (closed) {
+        throw new IOException(tar + ": the archive is closed");
+      }
+      return new LockedStream(file.getInputStream(e));
+    }
+  }
+
+  /**
+   * The content of the regular file {@code e}, which must not be larger than {@code limit} bytes.
+   */
+  byte[] readAll(String name, TarArchiveEntry e, long limit) throws IOException {
+    if (e.getSize() > limit) {
+      throw error(
+          name,
+          e.getSize() + " bytes, larger than the limit of " + limit + " bytes for a document");
+    }
+    try (InputStream in = stream(e)) {
+      byte[] bytes = in.readAllBytes();
+      if (bytes.length != e.getSize()) {
+        throw error(name, "truncated: " + bytes.length + " of " + e.getSize() + " bytes");
+      }
+      return bytes;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    synchronized (lock) {
+      closed = true;
+      file.close();
+    }
+  }
+
+  /** A stream whose every read and skip holds the archive's lock. */
+  private final class LockedStream extends InputStream {
+    private final InputStream in;
+
+    LockedStream(InputStream in) {
+      this.in = in;
+    }
+
+    @Override
+    public int read() throws IOException {
+      synchronized (lock) {
+        checkOpen();
+        return in.read();
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      synchronized (lock) {
+        checkOpen();
+        return in.read(b, off, len);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      synchronized (lock) {
+        checkOpen();
+        return in.skip(n);
+      }
+    }
+
+    @Override
+    public int available() throws IOException {
+      synchronized (lock) {
+        return closed ? 0 : in.available();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close(); // closes only the entry's view, not the archive's channel
+    }
+
+    private void checkOpen() throws IOException {
+      if (closed) {
+        throw new IOException(tar + ": the archive is closed");
+      }
+    }
+  }
+}
