@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The entries of a tar file, read in place with commons-compress's {@link TarFile}: the shared
- * ground of {@link OciArchive} and {@code DockerArchive}.
+ * ground of {@link OciArchive} and {@link DockerArchive}.
  *
  * <p>Entry names are normalised by dropping leading {@code ./} (tar run in the directory writes
  * them); a name that appears more than once is ambiguous (extraction would keep the last, another
