@@ -9,6 +9,7 @@ import dev.ocikit.layout.ImageLayout;
 import dev.ocikit.layout.ImageLayouts;
 import dev.ocikit.layout.ImageRef;
 import dev.ocikit.layout.LayoutException;
+import dev.ocikit.layout.OciArchive;
 import dev.ocikit.layout.OciLayout;
 import dev.ocikit.model.Descriptor;
 import dev.ocikit.model.Manifest;
@@ -74,7 +75,9 @@ final class LayoutCommands {
   static final class Refs implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "LAYOUT", description = "An image layout directory.")
+    @Parameters(
+        paramLabel = "LAYOUT",
+        description = "A layout directory, an oci-archive tar or a docker-save tar.")
     Path layout;
 
     @Override
@@ -82,8 +85,10 @@ final class LayoutCommands {
       return guarded(
           spec,
           () -> {
-            for (String ref : ImageLayouts.open(layout).refs()) {
-              spec.commandLine().getOut().println(Text.oneLine(ref));
+            try (ImageLayout l = ImageLayouts.open(layout)) {
+              for (String ref : l.refs()) {
+                spec.commandLine().getOut().println(Text.oneLine(ref));
+              }
             }
             return 0;
           });
@@ -102,7 +107,9 @@ final class LayoutCommands {
   static final class Inspect implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "LAYOUT", description = "An image layout directory.")
+    @Parameters(
+        paramLabel = "LAYOUT",
+        description = "A layout directory, an oci-archive tar or a docker-save tar.")
     Path layout;
 
     @Option(names = "--ref", paramLabel = "REF", description = "A ref name or a digest.")
@@ -119,10 +126,11 @@ final class LayoutCommands {
       return guarded(
           spec,
           () -> {
-            ImageLayout l = ImageLayouts.open(layout);
-            Platform p = platform(platform);
-            ImageRef image = ref == null ? l.resolveOnly(p) : l.resolve(ref, p);
-            spec.commandLine().getOut().println(json(image));
+            try (ImageLayout l = ImageLayouts.open(layout)) {
+              Platform p = platform(platform);
+              ImageRef image = ref == null ? l.resolveOnly(p) : l.resolve(ref, p);
+              spec.commandLine().getOut().println(json(image));
+            }
             return 0;
           });
     }
@@ -217,10 +225,16 @@ final class LayoutCommands {
   static final class Copy implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SRC", description = "The source layout directory.")
+    @Parameters(
+        index = "0",
+        paramLabel = "SRC",
+        description = "The source: a layout directory, an oci-archive tar or a docker-save tar.")
     Path source;
 
-    @Parameters(index = "1", paramLabel = "DST", description = "The destination layout directory.")
+    @Parameters(
+        index = "1",
+        paramLabel = "DST",
+        description = "The destination: a layout directory, or a new oci-archive FILE.tar.")
     Path target;
 
     @Option(names = "--ref", paramLabel = "REF", description = "The ref name to copy.")
@@ -231,26 +245,55 @@ final class LayoutCommands {
       return guarded(
           spec,
           () -> {
-            ImageLayout src = ImageLayouts.open(source);
-            Descriptor entry = entry(src);
-            OciLayout dst = OciLayout.openOrCreate(target);
-            dst.copyFrom(src, entry);
-            String name = entry.refName().orElse(null);
-            if (name != null) {
-              dst.tag(name, entry);
-            } else {
-              dst.add(entry);
+            try (ImageLayout src = ImageLayouts.open(source)) {
+              Descriptor entry = entry(src);
+              String name = entry.refName().orElse(null);
+              boolean archive =
+                  target.getFileName() != null && target.getFileName().toString().endsWith(".tar");
+              if (archive) {
+                if (java.nio.file.Files.exists(target)) {
+                  throw new LayoutException(target, "exists; an archive is written whole");
+                }
+                Path staging = java.nio.file.Files.createTempDirectory("ocikit-copy");
+                try {
+                  OciLayout temp = OciLayout.create(staging.resolve("layout"));
+                  copyInto(src, entry, name, temp);
+                  OciArchive.write(temp, target);
+                } finally {
+                  deleteTree(staging);
+                }
+              } else {
+                copyInto(src, entry, name, OciLayout.openOrCreate(target));
+              }
+              spec.commandLine()
+                  .getOut()
+                  .println(
+                      "copied "
+                          + entry.digest()
+                          + (name == null ? "" : " as " + Text.oneLine(name))
+                          + " to "
+                          + target);
             }
-            spec.commandLine()
-                .getOut()
-                .println(
-                    "copied "
-                        + entry.digest()
-                        + (name == null ? "" : " as " + Text.oneLine(name))
-                        + " to "
-                        + dst.root());
             return 0;
           });
+    }
+
+    private static void copyInto(ImageLayout src, Descriptor entry, String name, OciLayout dst)
+        throws IOException {
+      dst.copyFrom(src, entry);
+      if (name != null && dev.ocikit.model.Annotations.isValidRefName(name)) {
+        dst.tag(name, entry);
+      } else {
+        dst.add(entry);
+      }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+      try (var walk = java.nio.file.Files.walk(dir)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          java.nio.file.Files.deleteIfExists(p);
+        }
+      }
     }
 
     private Descriptor entry(ImageLayout src) throws IOException {

@@ -82,7 +82,9 @@ final class ValidateCommand implements Callable<Integer> {
     int status = 0;
     for (String file : files) {
       String where = prefix ? Text.oneLine(file) + ": " : "";
-      if (!file.equals("-") && java.nio.file.Files.isDirectory(java.nio.file.Path.of(file))) {
+      if (!file.equals("-")
+          && (java.nio.file.Files.isDirectory(java.nio.file.Path.of(file))
+              || dev.ocikit.layout.ImageLayouts.isTar(java.nio.file.Path.of(file)))) {
         status = Math.max(status, layout(file, where, out, err));
         continue;
       }
@@ -136,12 +138,25 @@ final class ValidateCommand implements Callable<Integer> {
       err.println(
           "ocikit: "
               + Text.oneLine(file)
-              + " is a directory: --type applies to single documents; a layout is checked whole");
+              + " is an image layout: --type applies to single documents; a layout is checked"
+              + " whole");
       return Ocikit.USAGE;
     }
     List<dev.ocikit.layout.LayoutProblem> problems;
+    java.nio.file.Path path = java.nio.file.Path.of(file);
     try {
-      problems = dev.ocikit.layout.LayoutChecker.check(java.nio.file.Path.of(file), deep);
+      if (java.nio.file.Files.isDirectory(path)) {
+        problems = dev.ocikit.layout.LayoutChecker.check(path, deep);
+      } else {
+        try (dev.ocikit.layout.ImageLayout archive = dev.ocikit.layout.ImageLayouts.open(path)) {
+          problems = dev.ocikit.layout.LayoutChecker.check(archive, deep);
+        }
+      }
+    } catch (dev.ocikit.digest.DigestMismatchException
+        | dev.ocikit.digest.SizeMismatchException
+        | dev.ocikit.json.InvalidDocumentException e) {
+      err.println(where + Text.oneLine(String.valueOf(e.getMessage())));
+      return Ocikit.INVALID;
     } catch (java.io.IOException e) {
       err.println("ocikit: " + Text.oneLine(String.valueOf(e.getMessage())));
       return Ocikit.USAGE;

@@ -17,7 +17,11 @@ import org.jspecify.annotations.Nullable;
  * a directory ({@link OciLayout}), or the same packed as a tar. Its blobs are read verified, and
  * its {@code index.json} leads to the images, resolved by ref name or digest and by platform.
  */
-public interface ImageLayout extends BlobSource {
+public interface ImageLayout extends BlobSource, java.io.Closeable {
+
+  /** Releases what reading holds (an archive's open file); a directory holds nothing. */
+  @Override
+  default void close() throws IOException {}
 
   /** Where the layout is: its directory, or its tar file. */
   Path location();
