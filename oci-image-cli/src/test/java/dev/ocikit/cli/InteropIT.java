@@ -292,4 +292,46 @@ class InteropIT {
     assertThat(skopeo.status()).as(skopeo.err()).isZero();
     assertThat(dev.ocikit.layout.LayoutChecker.check(dir.resolve("again"), true)).isEmpty();
   }
+
+  @Test
+  void archivesSkopeoWritesWorkThroughTheCommandLine() throws Exception {
+    requireTool("skopeo");
+    Path oci = dir.resolve("o.tar");
+    Path docker = dir.resolve("d.tar");
+    assertThat(
+            run("skopeo", "copy", "oci:" + SAMPLE + ":latest", "oci-archive:" + oci + ":latest")
+                .status())
+        .isZero();
+    assertThat(
+            run(
+                    "skopeo",
+                    "copy",
+                    "oci:" + SAMPLE + ":latest",
+                    "docker-archive:" + docker + ":hello:latest")
+                .status())
+        .isZero();
+    for (Path archive : List.of(oci, docker)) {
+      CliRun v = CliRun.run("validate", "--deep", archive.toString());
+      assertThat(v.status()).as("%s: %s", archive, v.err()).isZero();
+      CliRun inspect = CliRun.run("inspect", archive.toString());
+      assertThat(inspect.status()).as(inspect.err()).isZero();
+      assertThat(inspect.out())
+          .contains("03af5e002823fefaf75f8143962d8e8a29ffe1ec51bee6adb9545c13df46aa0e");
+      Path out = dir.resolve("from-" + archive.getFileName().toString().replace(".tar", ""));
+      CliRun copy = CliRun.run("copy", archive.toString(), out.toString());
+      assertThat(copy.status()).as(copy.err()).isZero();
+      assertThat(dev.ocikit.layout.LayoutChecker.check(out, true)).isEmpty();
+    }
+    // And an oci-archive ocikit writes is one skopeo reads.
+    Path ours = dir.resolve("ours.tar");
+    assertThat(CliRun.run("copy", SAMPLE.toString(), ours.toString(), "--ref", "latest").status())
+        .isZero();
+    Result back =
+        run(
+            "skopeo",
+            "copy",
+            "oci-archive:" + ours + ":latest",
+            "oci:" + dir.resolve("back") + ":b");
+    assertThat(back.status()).as(back.err()).isZero();
+  }
 }
