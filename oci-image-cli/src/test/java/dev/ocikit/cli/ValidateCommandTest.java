@@ -92,9 +92,20 @@ class ValidateCommandTest {
     CliRun r = CliRun.run("validate", "--type", "manifest", dir.resolve("missing.json").toString());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err().lines()).singleElement().asString().contains("no such file");
-    CliRun d = CliRun.run("validate", dir.toString());
+    CliRun d = CliRun.run("validate", "--type", "manifest", dir.toString());
     assertThat(d.status()).isEqualTo(2);
-    assertThat(d.err()).contains("is a directory");
+    assertThat(d.err()).contains("is an image layout");
+  }
+
+  @Test
+  void aDirectoryThatIsNoLayoutIsAnInvalidLayout() {
+    // image-layout.md: the oci-layout file, index.json and blobs MUST exist.
+    CliRun d = CliRun.run("validate", dir.toString());
+    assertThat(d.status()).isEqualTo(1);
+    assertThat(d.err().lines())
+        .contains("oci-layout: missing: the oci-layout file MUST exist")
+        .anyMatch(l -> l.startsWith("index.json: missing"))
+        .anyMatch(l -> l.startsWith("blobs: missing"));
   }
 
   @Test
