@@ -73,6 +73,14 @@ public interface ImageLayout extends BlobSource, java.io.Closeable {
   }
 
   /**
+   * The artifacts among {@link #images()}: manifests with an {@code artifactType} or a config that
+   * is not an image config (manifest.md, "Guidelines for Artifact Usage").
+   */
+  default List<ImageRef> artifacts() throws IOException {
+    return images().stream().filter(i -> i.manifest().value().isArtifact()).toList();
+  }
+
+  /**
    * The manifests reachable from {@code index.json} whose {@code subject} is {@code subject} (the
    * artifacts that refer to it: signatures, SBOMs, ...), each descriptor carrying its artifact
    * type.

@@ -159,4 +159,28 @@ class GcAndCopyTest {
     Digest unused = image.digest();
     assertThat(unused).isNotNull();
   }
+
+  @Test
+  void gcKeepsBlobsOfUnknownMediaTypesAsLeaves() throws IOException {
+    // image-index.md: "An encountered mediaType that is unknown to the implementation MUST NOT
+    // generate an error."
+    OciLayout layout = OciLayout.create(dir.resolve("l"));
+    Descriptor xml = layout.writeBlob("application/xml", utf8("<appstream/>"));
+    layout.tag("metainfo", xml);
+    GcResult result = layout.gc();
+    assertThat(result.removedBlobs()).isEmpty();
+    assertThat(layout.contains(xml.digest())).isTrue();
+    assertThat(LayoutChecker.check(layout.root(), true)).isEmpty();
+  }
+
+  @Test
+  void artifactsAreListedApartFromImages() throws IOException {
+    OciLayout layout = OciLayout.create(dir.resolve("l"));
+    Fixture f = fixture(layout);
+    layout.add(f.artifact());
+    assertThat(layout.images()).hasSize(2);
+    assertThat(layout.artifacts())
+        .singleElement()
+        .satisfies(a -> assertThat(a.descriptor().digest()).isEqualTo(f.artifact().digest()));
+  }
 }
