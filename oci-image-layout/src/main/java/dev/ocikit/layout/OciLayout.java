@@ -32,6 +32,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ public final class OciLayout implements ImageLayout {
   /** The directory inside the layout where blobs and the index are written before their rename. */
   public static final String TEMP_DIR = ".ocikit-tmp";
 
-  private static final Map<Path, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
+  private static final Map<Object, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
 
   private final Path root;
   private final long documentLimit;
@@ -414,7 +415,7 @@ public final class OciLayout implements ImageLayout {
   /** Runs {@code work} holding the index lock: an in-JVM lock, then the lock file's. */
   @SuppressWarnings("try") // the lock is held for the body of the try, not used in it
   <T> T withIndexLock(Locked<T> work) throws IOException {
-    ReentrantLock local = IN_PROCESS_LOCKS.computeIfAbsent(root, r -> new ReentrantLock());
+    ReentrantLock local = IN_PROCESS_LOCKS.computeIfAbsent(lockKey(), k -> new ReentrantLock());
     local.lock();
     try (FileChannel lockFile =
             FileChannel.open(
@@ -448,6 +449,22 @@ public final class OciLayout implements ImageLayout {
   public Descriptor copyFrom(ImageLayout source, Descriptor descriptor) throws IOException {
     new Copier(source, this).copy(descriptor, 0);
     return descriptor;
+  }
+
+  /**
+   * What identifies this layout for the in-JVM lock: the layout directory itself (its device and
+   * inode where the platform has them), not the path it was opened by, so that every instance of
+   * one layout in a JVM shares the lock however it was reached (a symbolic link, a bind mount).
+   *
+   * <p>That matters twice over. A JVM holds a file lock for all its threads, so a second instance
+   * asking for it gets an {@link java.nio.channels.OverlappingFileLockException} rather than
+   * waiting. And on POSIX systems closing <em>any</em> descriptor of the lock file releases the
+   * process's lock on it, so the lock file must only be opened and closed under the in-JVM lock:
+   * this key is found with a {@code stat} of the directory, without opening anything.
+   */
+  private Object lockKey() throws IOException {
+    Object key = Files.readAttributes(root, BasicFileAttributes.class).fileKey();
+    return key != null ? key : root.toRealPath();
   }
 
   /**

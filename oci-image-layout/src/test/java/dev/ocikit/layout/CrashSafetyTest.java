@@ -499,6 +499,40 @@ class CrashSafetyTest {
     }
   }
 
+  @Test
+  void threadsReachingOneLayoutByTwoPathsTakeTurnsOnIndexJson() throws Exception {
+    // A JVM holds file locks for all its threads: without a shared in-JVM lock, a second instance
+    // of the same layout failed with OverlappingFileLockException instead of waiting its turn.
+    OciLayout direct = OciLayout.create(dir.resolve("layout"));
+    OciLayout viaLink =
+        OciLayout.open(Files.createSymbolicLink(dir.resolve("link"), direct.root()));
+    assertThat(viaLink.root()).isNotEqualTo(direct.root());
+    int each = 40;
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      OciLayout layout = t % 2 == 0 ? direct : viaLink;
+      String prefix = "t" + t;
+      futures.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < each; i++) {
+                  String ref = prefix + "-" + i;
+                  layout.tag(ref, layout.writeBlob(MediaType.IMAGE_MANIFEST, ref.getBytes(UTF_8)));
+                }
+                return null;
+              }));
+    }
+    try {
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(direct.refs()).hasSize(4 * each).doesNotHaveDuplicates();
+  }
+
   // --- child processes --------------------------------------------------------------------------
 
   /** A {@link CrashWorker} process and the complete lines it printed. */
