@@ -305,7 +305,7 @@ public final class OciLayout implements ImageLayout {
       size = out.count();
       install(temp, digest);
     } finally {
-      Files.deleteIfExists(temp);
+      done(temp);
     }
     return Descriptor.of(mediaType, digest, size);
   }
@@ -337,7 +337,7 @@ public final class OciLayout implements ImageLayout {
       }
       install(temp, digest);
     } finally {
-      Files.deleteIfExists(temp);
+      done(temp);
     }
     return expected;
   }
@@ -348,10 +348,29 @@ public final class OciLayout implements ImageLayout {
     return writeBlob(p.descriptor(), new ByteArrayInputStream(p.bytes()));
   }
 
+  /**
+   * Temporary files being written by this JVM. Garbage collection must not even open them: on
+   * POSIX, closing any descriptor of a file drops every lock the process holds on it, so probing a
+   * writer's lock from the same JVM would release it.
+   */
+  private static final java.util.Set<Path> WRITING = ConcurrentHashMap.newKeySet();
+
+  /** A new temporary file name, registered as being written until {@link #done(Path)}. */
   private Path tempFile() throws IOException {
     Path dir = root.resolve(TEMP_DIR);
     Files.createDirectories(dir);
-    return dir.resolve(UUID.randomUUID() + ".tmp");
+    Path temp = dir.resolve(UUID.randomUUID() + ".tmp");
+    WRITING.add(temp);
+    return temp;
+  }
+
+  /** Removes a temporary file (if the rename did not) and its registration. */
+  private static void done(Path temp) throws IOException {
+    try {
+      Files.deleteIfExists(temp);
+    } finally {
+      WRITING.remove(temp);
+    }
   }
 
   /** Renames a complete, synced temporary file to the blob's final name. */
@@ -587,6 +606,9 @@ public final class OciLayout implements ImageLayout {
    * old (a writer creates the file a moment before it locks it).
    */
   static boolean isAbandoned(Path temp) {
+    if (WRITING.contains(temp)) {
+      return false; // written by this JVM: never open it (see WRITING)
+    }
     try {
       long age = System.currentTimeMillis() - Files.getLastModifiedTime(temp).toMillis();
       if (age < 60_000) {
@@ -624,7 +646,7 @@ public final class OciLayout implements ImageLayout {
       moveAtomically(temp, target);
       syncDirectory(target.getParent());
     } finally {
-      Files.deleteIfExists(temp);
+      done(temp);
     }
   }
 

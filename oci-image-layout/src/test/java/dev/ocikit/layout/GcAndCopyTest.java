@@ -183,4 +183,51 @@ class GcAndCopyTest {
         .singleElement()
         .satisfies(a -> assertThat(a.descriptor().digest()).isEqualTo(f.artifact().digest()));
   }
+
+  @Test
+  void gcDuringAWriteInThisJvmLeavesTheWriterAlone() throws Exception {
+    // Opening a file that this process has locked, then closing it, would drop the writer's lock
+    // (POSIX); gc must recognise this JVM's writers without touching their files.
+    OciLayout layout = OciLayout.create(dir.resolve("l"));
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.io.InputStream slow =
+        new java.io.InputStream() {
+          int sent;
+
+          @Override
+          public int read() throws IOException {
+            if (sent == 10) {
+              started.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                throw new IOException(e);
+              }
+            }
+            return sent++ < 20 ? 'x' : -1;
+          }
+        };
+    var writer =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return layout.writeBlob(MediaType.OCTET_STREAM, slow);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    started.await();
+    Path temp;
+    try (var files = Files.list(layout.root().resolve(OciLayout.TEMP_DIR))) {
+      temp = files.findFirst().orElseThrow();
+    }
+    Files.setLastModifiedTime(temp, java.nio.file.attribute.FileTime.fromMillis(0));
+    assertThat(layout.gc().removedTempFiles()).isZero();
+    assertThat(temp).exists();
+    release.countDown();
+    Descriptor written = writer.get();
+    assertThat(written.size()).isEqualTo(20);
+    assertThat(layout.contains(written.digest())).isTrue();
+  }
 }
