@@ -293,6 +293,12 @@ class CrashSafetyTest {
       assertThat(model.refs).as("%s: ref %s appeared from nowhere", about, ref).containsKey(ref);
     }
 
+    // The layout as a whole still validates: header, index.json, every tagged blob's digest and
+    // size (the children tag plain blobs, so the check verifies them as leaves).
+    assertThat(LayoutChecker.check(root, false))
+        .as("%s: the deep check after the kill", about)
+        .noneMatch(LayoutProblem::isError);
+
     // Every blob reported written exists and reads back verified, to its end.
     for (Map.Entry<Digest, Long> b : model.blobs.entrySet()) {
       if (model.verified.contains(b.getKey())) {

@@ -129,7 +129,7 @@ public final class CrashWorker {
     List<Generated> generated = new ArrayList<>();
     List<String> mine = new ArrayList<>(); // refs only this process may untag or retag
     for (Descriptor d : layout.index().value().manifests()) {
-      known.add(Descriptor.of(MediaType.IMAGE_MANIFEST, d.digest(), d.size()));
+      known.add(Descriptor.of(MediaType.OCTET_STREAM, d.digest(), d.size()));
       String ref = d.refName().orElse("");
       if (!ref.isEmpty()
           && !ref.startsWith(roundPrefix)
@@ -190,13 +190,13 @@ public final class CrashWorker {
         byte[] content = content(g.seed(), g.size());
         written =
             rng.nextBoolean()
-                ? layout.writeBlob(MediaType.IMAGE_MANIFEST, chunked(content))
+                ? layout.writeBlob(MediaType.OCTET_STREAM, chunked(content))
                 : layout.writeBlob(g.descriptor(), chunked(content));
         requireSame(g.descriptor(), written);
       } else {
         Descriptor old = known.get(rng.nextInt(known.size()));
         try (InputStream in = layout.open(old)) {
-          written = layout.writeBlob(MediaType.IMAGE_MANIFEST, in);
+          written = layout.writeBlob(MediaType.OCTET_STREAM, in);
         }
         requireSame(old, written);
       }
@@ -205,7 +205,7 @@ public final class CrashWorker {
       long contentSeed = rng.nextLong();
       int size = size(rng);
       byte[] content = content(contentSeed, size);
-      Descriptor expected = Descriptor.of(MediaType.IMAGE_MANIFEST, content);
+      Descriptor expected = Descriptor.of(MediaType.OCTET_STREAM, content);
       if (kind < 4) {
         // The same new blob from two threads at once, by either write path.
         List<Future<Descriptor>> both = new ArrayList<>();
@@ -217,7 +217,7 @@ public final class CrashWorker {
                     Descriptor d =
                         byDescriptor
                             ? layout.writeBlob(expected, chunked(content))
-                            : layout.writeBlob(MediaType.IMAGE_MANIFEST, chunked(content));
+                            : layout.writeBlob(MediaType.OCTET_STREAM, chunked(content));
                     requireSame(expected, d);
                     emit("wrote " + d.digest() + " " + d.size());
                     return d;
@@ -226,7 +226,7 @@ public final class CrashWorker {
         written = both.get(0).get();
         both.get(1).get();
       } else {
-        written = layout.writeBlob(MediaType.IMAGE_MANIFEST, chunked(content));
+        written = layout.writeBlob(MediaType.OCTET_STREAM, chunked(content));
         requireSame(expected, written);
         emit("wrote " + written.digest() + " " + written.size());
       }
@@ -289,8 +289,7 @@ public final class CrashWorker {
       if (!s.digest().equals(sharedDigest)) {
         throw new AssertionError("shared blob written as " + s);
       }
-      Descriptor d =
-          layout.writeBlob(MediaType.IMAGE_MANIFEST, ref.getBytes(StandardCharsets.UTF_8));
+      Descriptor d = layout.writeBlob(MediaType.OCTET_STREAM, ref.getBytes(StandardCharsets.UTF_8));
       layout.tag(ref, d);
       report.accept("tagged " + ref + " " + d.digest());
     }
