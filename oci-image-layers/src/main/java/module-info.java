@@ -1,6 +1,8 @@
 /** OCI image layers: applying and creating filesystem changesets (layer.md). */
 module dev.ocikit.layers {
   requires transitive dev.ocikit.layout;
+  requires org.apache.commons.compress;
+  requires com.github.luben.zstd_jni;
 
   exports dev.ocikit.layers;
 }

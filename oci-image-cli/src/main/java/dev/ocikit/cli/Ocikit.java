@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       LayoutCommands.Inspect.class,
       LayoutCommands.Copy.class,
       LayoutCommands.Gc.class,
+      UnpackCommand.class,
       DigestCommand.class,
       CommandLine.HelpCommand.class
     },

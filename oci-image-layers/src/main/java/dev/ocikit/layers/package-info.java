@@ -1,7 +1,8 @@
 /**
  * Layers as filesystem changesets (<a
- * href="https://github.com/opencontainers/image-spec/blob/main/layer.md">layer.md</a>). For now it
- * recognises compression by magic bytes; the streaming layer applier comes next.
+ * href="https://github.com/opencontainers/image-spec/blob/main/layer.md">layer.md</a>): {@link
+ * dev.ocikit.layers.LayerApplier} applies one, streamed and verified, confined to its target
+ * directory; {@link dev.ocikit.layers.ImageUnpacker} applies all the layers of an image.
  */
 @NullMarked
 package dev.ocikit.layers;

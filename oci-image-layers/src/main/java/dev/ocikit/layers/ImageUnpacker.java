@@ -1,0 +1,100 @@
+package dev.ocikit.layers;
+
+import dev.ocikit.digest.Digest;
+import dev.ocikit.layout.ImageLayout;
+import dev.ocikit.layout.ImageRef;
+import dev.ocikit.layout.LayoutException;
+import dev.ocikit.model.Descriptor;
+import dev.ocikit.model.ImageConfig;
+import dev.ocikit.model.Manifest;
+import dev.ocikit.model.MediaType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Unpacks an image into an empty directory (<a
+ * href="https://github.com/opencontainers/image-spec/blob/main/image-layout.md">image-layout.md</a>:
+ * "Applying the filesystem layers in the specified order"): every layer of the manifest, base
+ * first, each verified against its descriptor and its diff_id in the image config.
+ */
+public final class ImageUnpacker {
+  private final ApplyOptions options;
+  private final ProgressListener listener;
+
+  /** An unpacker with these options, reporting progress to {@code listener}. */
+  public ImageUnpacker(ApplyOptions options, ProgressListener listener) {
+    this.options = options;
+    this.listener = listener;
+  }
+
+  /** The result of an unpack: one result per layer, base first. */
+  public record Result(List<ApplyResult> layers) {
+    /** Copies. */
+    public Result {
+      layers = List.copyOf(layers);
+    }
+  }
+
+  /**
+   * Unpacks {@code image} of {@code layout} into {@code target}, which must be absent or an empty
+   * directory.
+   *
+   * @throws LayoutException if the target is not empty or the config does not fit the manifest
+   * @throws LayerException if a layer is unsafe or invalid, naming it
+   */
+  public Result unpack(ImageLayout layout, ImageRef image, Path target) throws IOException {
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        throw new LayoutException(target, "exists and is not a directory");
+      }
+      try (var entries = Files.list(target)) {
+        if (entries.findAny().isPresent()) {
+          throw new LayoutException(target, "is not empty; unpack into a new or empty directory");
+        }
+      }
+    } else {
+      Files.createDirectories(target);
+    }
+    Manifest manifest = image.manifest().value();
+    List<Digest> diffIds = null;
+    if (MediaType.isImageConfig(manifest.config().mediaType())) {
+      ImageConfig config = layout.readConfig(manifest.config()).value();
+      if (!ImageConfig.RootFs.LAYERS.equals(config.rootfs().type())) {
+        // config.md: "Implementations MUST generate an error if they encounter a unknown value
+        // while verifying or unpacking an image."
+        throw new LayoutException(
+            layout.location(),
+            "config "
+                + manifest.config().digest()
+                + ": rootfs.type is \""
+                + config.rootfs().type()
+                + "\", not \"layers\"");
+      }
+      diffIds = config.rootfs().diffIds();
+      if (diffIds.size() != manifest.layers().size()) {
+        throw new LayoutException(
+            layout.location(),
+            "config "
+                + manifest.config().digest()
+                + " has "
+                + diffIds.size()
+                + " diff_ids for "
+                + manifest.layers().size()
+                + " layers");
+      }
+    }
+    LayerApplier applier = new LayerApplier(options, listener);
+    List<ApplyResult> results = new ArrayList<>();
+    List<Descriptor> layers = manifest.layers();
+    for (int i = 0; i < layers.size(); i++) {
+      Descriptor layer = layers.get(i);
+      listener.layer(i, layers.size(), layer);
+      results.add(applier.apply(layout, layer, diffIds == null ? null : diffIds.get(i), target));
+    }
+    return new Result(results);
+  }
+}

@@ -1,0 +1,726 @@
+package dev.ocikit.layers;
+
+import com.github.luben.zstd.ZstdInputStream;
+import dev.ocikit.blob.BlobSource;
+import dev.ocikit.digest.Digest;
+import dev.ocikit.digest.DigestAlgorithm;
+import dev.ocikit.digest.DigestMismatchException;
+import dev.ocikit.digest.DigestingInputStream;
+import dev.ocikit.digest.SizeMismatchException;
+import dev.ocikit.model.Compression;
+import dev.ocikit.model.Descriptor;
+import dev.ocikit.model.MediaType;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Applies a layer changeset to a directory (<a
+ * href="https://github.com/opencontainers/image-spec/blob/main/layer.md#applying-changesets">layer.md,
+ * "Applying Changesets"</a>), reading the blob once as a stream.
+ *
+ * <p>The path of the bytes: the blob, verified against its descriptor (size as it flows, digest at
+ * its end) → decompression (gzip, zstd or none, as the media type says and the magic bytes confirm)
+ * on one thread → the uncompressed tar, digested for the diff_id, read and applied on another.
+ * After the end-of-archive marker the rest of both streams is drained, so that neither digest can
+ * be skipped.
+ *
+ * <p>Changeset semantics: regular files, directories, symbolic links (kept as they are, absolute or
+ * not, never followed while writing), hardlinks (to files of this or a lower layer; a hardlink to a
+ * symlink links the symlink), FIFOs and devices (per {@link ApplyOptions.SpecialFiles}); a later
+ * entry for a path wins; a non-directory replaces whatever is there. Whiteouts {@code .wh.NAME} and
+ * opaque {@code .wh..wh..opq} hide only what lower layers put there, never what this layer adds,
+ * whatever the order of entries; a bare {@code .wh.} is an error; a whiteout of a missing path is a
+ * no-op; whiteouts never appear in the result.
+ *
+ * <p>Safety: every path is resolved inside the target one component at a time (see {@code Rootfs});
+ * names that climb out with {@code ..}, and hardlinks to outside, are refused; absolute names are
+ * taken relative to the target; metadata is set without following links. Directory modes and times
+ * are set after their content.
+ */
+public final class LayerApplier {
+  private static final int CHUNK = 256 * 1024;
+  private static final String WHITEOUT = ".wh.";
+  private static final String OPAQUE = ".wh..wh..opq";
+  private static final byte[] EOF = new byte[0];
+
+  private final ApplyOptions options;
+  private final ProgressListener listener;
+
+  /** An applier with these options, reporting progress to {@code listener}. */
+  public LayerApplier(ApplyOptions options, ProgressListener listener) {
+    this.options = options;
+    this.listener = listener;
+  }
+
+  /** An applier with these options and no progress reports. */
+  public LayerApplier(ApplyOptions options) {
+    this(options, ProgressListener.NONE);
+  }
+
+  /**
+   * Applies the layer {@code layer} of {@code source} to the directory {@code target}.
+   *
+   * @param diffId the layer's diff_id from the image config, checked against the uncompressed tar;
+   *     null to compute it only
+   * @throws DigestMismatchException if the blob or the uncompressed tar has another digest
+   * @throws SizeMismatchException if the blob has another size
+   * @throws LayerException if the content is not a tar, is unsafe, or passes a limit
+   */
+  public ApplyResult apply(
+      BlobSource source, Descriptor layer, @Nullable Digest diffId, Path target)
+      throws IOException {
+    Rootfs rootfs = new Rootfs(target);
+    InputStream blob = source.open(layer);
+    Producer producer = new Producer(blob, layer);
+    Thread thread =
+        new Thread(producer, "ocikit-decompress-" + layer.digest().encoded().substring(0, 12));
+    thread.setDaemon(true);
+    thread.start();
+    DigestAlgorithm algorithm =
+        diffId != null && diffId.isVerifiable()
+            ? diffId.requireRegistered()
+            : DigestAlgorithm.SHA256;
+    try (ChunkStream chunks = new ChunkStream(producer);
+        DigestingInputStream uncompressed = new DigestingInputStream(chunks, algorithm)) {
+      Limited limited = new Limited(uncompressed, layer.digest());
+      Applier applier = new Applier(rootfs, layer.digest());
+      TarArchiveInputStream tar = new TarArchiveInputStream(limited, "UTF-8");
+      long entries = 0;
+      while (true) {
+        TarArchiveEntry entry;
+        try {
+          entry = tar.getNextEntry();
+        } catch (IOException e) {
+          producer.rethrow();
+          if (e instanceof LayerException) {
+            throw e;
+          }
+          throw new LayerException(layer.digest(), null, "not a valid tar archive: " + message(e));
+        }
+        if (entry == null) {
+          break;
+        }
+        if (++entries > options.maxEntries()) {
+          throw new LayerLimitException(
+              layer.digest(), entry.getName(), "more than " + options.maxEntries() + " entries");
+        }
+        applier.apply(entry, tar);
+      }
+      // The tar reader stops at the end-of-archive marker: read the rest, so that the digests
+      // cover every byte.
+      limited.transferTo(java.io.OutputStream.nullOutputStream());
+      producer.awaitEnd();
+      applier.finish();
+      Digest actual = uncompressed.digest();
+      if (diffId != null && !actual.equals(diffId)) {
+        throw new DigestMismatchException(
+            "uncompressed layer " + layer.digest() + " (its diff_id)", diffId, actual);
+      }
+      return new ApplyResult(actual, entries, uncompressed.count(), applier.notes);
+    } catch (IOException | RuntimeException e) {
+      producer.cancel();
+      IOException first = producer.failure();
+      if (first != null && first != e && !(e instanceof LayerException)) {
+        first.addSuppressed(e);
+        throw first;
+      }
+      throw e;
+    } finally {
+      producer.cancel();
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static String message(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** Decompresses on its own thread into a bounded queue of chunks. */
+  private final class Producer implements Runnable {
+    private final InputStream blob;
+    private final Descriptor layer;
+    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(16);
+    private volatile boolean cancelled;
+    private volatile @Nullable IOException failure;
+    private volatile boolean done;
+
+    Producer(InputStream blob, Descriptor layer) {
+      this.blob = blob;
+      this.layer = layer;
+    }
+
+    @Override
+    public void run() {
+      try (InputStream raw = new Counting(blob, layer.size())) {
+        BufferedInputStream buffered = new BufferedInputStream(raw, 64 * 1024);
+        try (InputStream in = decompress(buffered)) {
+          while (!cancelled) {
+            byte[] chunk = in.readNBytes(CHUNK);
+            if (chunk.length == 0) {
+              break;
+            }
+            put(chunk);
+          }
+        }
+        // Drain the compressed blob to its end, which checks its size and digest.
+        buffered.transferTo(java.io.OutputStream.nullOutputStream());
+      } catch (IOException e) {
+        failure = e;
+      } catch (RuntimeException e) {
+        failure = new IOException(e);
+      } finally {
+        done = true;
+        queue.offer(EOF);
+      }
+    }
+
+    private InputStream decompress(BufferedInputStream in) throws IOException {
+      in.mark(8);
+      byte[] head = in.readNBytes(4);
+      in.reset();
+      Compression magic = magic(head);
+      Optional<Compression> declared = MediaType.layerCompression(layer.mediaType());
+      Compression compression = declared.orElse(magic);
+      if (declared.isPresent() && declared.get() != magic && head.length > 0) {
+        throw new LayerException(
+            layer.digest(),
+            null,
+            "the media type "
+                + layer.mediaType()
+                + " says "
+                + name(declared.get())
+                + ", but the content is "
+                + (magic == Compression.NONE ? "not compressed" : name(magic)));
+      }
+      return switch (compression) {
+        case NONE -> new NonClosing(in);
+        case GZIP -> new GZIPInputStream(new NonClosing(in), 64 * 1024);
+        case ZSTD -> new ZstdInputStream(new NonClosing(in));
+      };
+    }
+
+    private void put(byte[] chunk) throws IOException {
+      try {
+        while (!cancelled && !queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
+          // wait for the applier
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted");
+      }
+    }
+
+    byte @Nullable [] take() throws IOException {
+      try {
+        byte[] chunk = queue.take();
+        if (chunk == EOF) {
+          queue.offer(EOF);
+          rethrow();
+          return null;
+        }
+        return chunk;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted");
+      }
+    }
+
+    void rethrow() throws IOException {
+      IOException f = failure;
+      if (f != null) {
+        throw f;
+      }
+    }
+
+    @Nullable IOException failure() {
+      return failure;
+    }
+
+    void awaitEnd() throws IOException {
+      while (take() != null) {
+        // the tar ended before the decompressed data did: read it all
+      }
+      rethrow();
+    }
+
+    void cancel() {
+      cancelled = true;
+      queue.clear();
+      if (!done) {
+        queue.offer(EOF);
+      }
+    }
+  }
+
+  private static Compression magic(byte[] head) {
+    if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+      return Compression.GZIP;
+    }
+    if (head.length >= 4
+        && (head[0] & 0xff) == 0x28
+        && (head[1] & 0xff) == 0xb5
+        && (head[2] & 0xff) == 0x2f
+        && (head[3] & 0xff) == 0xfd) {
+      return Compression.ZSTD;
+    }
+    return Compression.NONE;
+  }
+
+  private static String name(Compression c) {
+    return c.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The uncompressed bytes, as an input stream over the producer's chunks. */
+  private static final class ChunkStream extends InputStream {
+    private final Producer producer;
+    private byte @Nullable [] chunk = new byte[0];
+    private int position;
+
+    ChunkStream(Producer producer) {
+      this.producer = producer;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      while (chunk != null && position == chunk.length) {
+        chunk = producer.take();
+        position = 0;
+      }
+      if (chunk == null) {
+        return -1;
+      }
+      int n = Math.min(len, chunk.length - position);
+      System.arraycopy(chunk, position, b, off, n);
+      position += n;
+      return n;
+    }
+  }
+
+  /** Stops a decompression bomb: the uncompressed size is checked as it grows. */
+  private final class Limited extends FilterInputStream {
+    private final Digest layer;
+    private long count;
+
+    Limited(InputStream in, Digest layer) {
+      super(in);
+      this.layer = layer;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        check(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        check(n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] buffer = new byte[(int) Math.min(n, 64 * 1024)];
+      long skipped = 0;
+      while (skipped < n) {
+        int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
+        if (r < 0) {
+          break;
+        }
+        skipped += r;
+      }
+      return skipped;
+    }
+
+    private void check(int n) throws LayerLimitException {
+      count += n;
+      if (count > options.maxUncompressedBytes()) {
+        throw new LayerLimitException(
+            layer,
+            null,
+            "expands to more than "
+                + options.maxUncompressedBytes()
+                + " bytes (a decompression bomb?)");
+      }
+    }
+  }
+
+  /** Counts the compressed bytes for progress reports. */
+  private final class Counting extends FilterInputStream {
+    private final long total;
+    private long done;
+
+    Counting(InputStream in, long total) {
+      super(in);
+      this.total = total;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        done += n;
+        listener.bytes(done, total);
+      }
+      return n;
+    }
+  }
+
+  /** Keeps the decompressor from closing the verifying stream before it is drained. */
+  private static final class NonClosing extends FilterInputStream {
+    NonClosing(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** The changeset semantics, entry by entry. */
+  private final class Applier {
+    private final Rootfs rootfs;
+    private final Digest layer;
+
+    /** Paths (relative to the root, resolved) this layer created or wrote. */
+    private final Set<String> added = new HashSet<>();
+
+    /** Directories whose metadata is set at the end, after their content. */
+    private final Map<Path, TarArchiveEntry> directories = new LinkedHashMap<>();
+
+    private final List<String> notes = new ArrayList<>();
+
+    Applier(Rootfs rootfs, Digest layer) {
+      this.rootfs = rootfs;
+      this.layer = layer;
+    }
+
+    private String rel(Path p) {
+      return rootfs.root().relativize(p).toString();
+    }
+
+    void apply(TarArchiveEntry entry, InputStream content) throws IOException {
+      String name = entry.getName();
+      if (name.length() > options.maxPathLength()) {
+        throw new LayerLimitException(
+            layer,
+            name.substring(0, 80) + "...",
+            "a path longer than " + options.maxPathLength() + " characters");
+      }
+      List<String> components = Rootfs.clean(name);
+      if (components == null) {
+        throw new UnsafeEntryException(layer, name, "the path climbs out of the root with ..");
+      }
+      if (components.isEmpty()) {
+        if (entry.isDirectory()) {
+          directories.put(rootfs.root(), entry); // the root itself: its attributes
+        }
+        return;
+      }
+      String base = components.get(components.size() - 1);
+      if (base.startsWith(WHITEOUT)) {
+        whiteout(entry, components, base);
+        return;
+      }
+      Path parent = rootfs.parent(components, true, this::createdDirectory);
+      Path path = parent.resolve(base);
+      if (entry.isDirectory()) {
+        BasicFileAttributes existing = Rootfs.attributes(path);
+        if (existing == null || !existing.isDirectory()) {
+          Rootfs.remove(path);
+          Files.createDirectory(path);
+        }
+        directories.put(path, entry);
+        added.add(rel(path));
+        return;
+      }
+      if (entry.isLink()) {
+        hardlink(entry, path);
+        added.add(rel(path));
+        return;
+      }
+      Rootfs.remove(path);
+      directories.remove(path);
+      if (entry.isSymbolicLink()) {
+        Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
+        metadata(path, entry, true);
+      } else if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice()) {
+        special(entry, path);
+      } else if (entry.isFile()) {
+        write(path, content, entry.getSize());
+        metadata(path, entry, false);
+      } else {
+        notes.add(name + ": tar entry type '" + (char) entry.getLinkFlag() + "' skipped");
+        return;
+      }
+      added.add(rel(path));
+    }
+
+    private void createdDirectory(Path dir) {
+      added.add(rel(dir));
+    }
+
+    private void whiteout(TarArchiveEntry entry, List<String> components, String base)
+        throws IOException {
+      String name = entry.getName();
+      if (base.equals(OPAQUE)) {
+        Path dir = parentIfDirectory(components);
+        if (dir != null) {
+          for (Path child : Rootfs.children(dir)) {
+            hideLower(child);
+          }
+        }
+        return;
+      }
+      if (base.startsWith(WHITEOUT + WHITEOUT)) {
+        notes.add(name + ": aufs metadata entry skipped");
+        return;
+      }
+      String hidden = base.substring(WHITEOUT.length());
+      if (hidden.isEmpty()) {
+        // layer.md: "A .wh. file, without a basename to delete, is invalid and implementations
+        // SHOULD return an error when encountering such an entry."
+        throw new UnsafeEntryException(layer, name, "a whiteout without a name to delete");
+      }
+      Path dir = parentIfDirectory(components);
+      if (dir != null) {
+        hideLower(dir.resolve(hidden));
+      }
+    }
+
+    /** The parent directory of a whiteout, or null when it is missing or not a directory. */
+    private @Nullable Path parentIfDirectory(List<String> components) throws IOException {
+      if (components.size() == 1) {
+        return rootfs.root();
+      }
+      List<String> asDirectory = new ArrayList<>(components.subList(0, components.size() - 1));
+      asDirectory.add("x");
+      Path parent = rootfs.parent(asDirectory, false, d -> {});
+      return parent;
+    }
+
+    /**
+     * Removes what lower layers put at {@code path}: all of it when this layer did not write it;
+     * when this layer wrote a directory there, the lower content inside it.
+     */
+    private void hideLower(Path path) throws IOException {
+      BasicFileAttributes a = Rootfs.attributes(path);
+      if (a == null) {
+        return;
+      }
+      if (!added.contains(rel(path))) {
+        Rootfs.remove(path);
+        directories.remove(path);
+        return;
+      }
+      if (a.isDirectory()) {
+        for (Path child : Rootfs.children(path)) {
+          hideLower(child);
+        }
+      }
+    }
+
+    private void hardlink(TarArchiveEntry entry, Path path) throws IOException {
+      String name = entry.getName();
+      List<String> target = Rootfs.clean(entry.getLinkName());
+      if (target == null || target.isEmpty()) {
+        throw new UnsafeEntryException(
+            layer, name, "a hardlink to \"" + entry.getLinkName() + "\", outside the root");
+      }
+      Path targetParent = rootfs.parent(target, false, d -> {});
+      Path targetPath =
+          targetParent == null ? null : targetParent.resolve(target.get(target.size() - 1));
+      BasicFileAttributes a = targetPath == null ? null : Rootfs.attributes(targetPath);
+      if (a == null) {
+        throw new LayerException(
+            layer, name, "a hardlink to \"" + entry.getLinkName() + "\", which does not exist");
+      }
+      if (a.isDirectory()) {
+        throw new UnsafeEntryException(
+            layer, name, "a hardlink to the directory \"" + entry.getLinkName() + "\"");
+      }
+      if (targetPath.equals(path)) {
+        return;
+      }
+      Rootfs.remove(path);
+      directories.remove(path);
+      Files.createLink(path, targetPath); // link(2) does not follow a symlink: it links the link
+    }
+
+    private void special(TarArchiveEntry entry, Path path) throws IOException {
+      String name = entry.getName();
+      if (options.specialFiles() == ApplyOptions.SpecialFiles.SKIP) {
+        notes.add(name + ": " + kind(entry) + " skipped");
+        return;
+      }
+      List<String> command = new ArrayList<>();
+      String mode = Integer.toOctalString(entry.getMode() & 07777);
+      if (entry.isFIFO()) {
+        command.addAll(List.of("mkfifo", "-m", mode, path.toString()));
+      } else {
+        command.addAll(
+            List.of(
+                "mknod",
+                "-m",
+                mode,
+                path.toString(),
+                entry.isCharacterDevice() ? "c" : "b",
+                Integer.toString(entry.getDevMajor()),
+                Integer.toString(entry.getDevMinor())));
+      }
+      boolean created;
+      try {
+        Process p =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        created = p.waitFor() == 0;
+      } catch (IOException e) {
+        created = false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted creating " + name);
+      }
+      if (!created) {
+        if (options.specialFiles() == ApplyOptions.SpecialFiles.CREATE_OR_FAIL) {
+          throw new LayerException(layer, name, "cannot create the " + kind(entry));
+        }
+        notes.add(name + ": " + kind(entry) + " skipped (cannot create it here)");
+        return;
+      }
+      metadata(path, entry, false);
+    }
+
+    private String kind(TarArchiveEntry e) {
+      return e.isFIFO() ? "FIFO" : e.isCharacterDevice() ? "character device" : "block device";
+    }
+
+    private void write(Path path, InputStream content, long size) throws IOException {
+      try (FileChannel out =
+          FileChannel.open(
+              path,
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS)) {
+        byte[] buffer = new byte[(int) Math.min(Math.max(size, 1), CHUNK)];
+        long left = size;
+        while (left > 0) {
+          int n = content.read(buffer, 0, (int) Math.min(buffer.length, left));
+          if (n < 0) {
+            throw new LayerException(layer, rel(path), "the tar ends inside this file");
+          }
+          ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
+          while (b.hasRemaining()) {
+            out.write(b);
+          }
+          left -= n;
+        }
+      }
+    }
+
+    /** Owner, mode, xattrs and times, without following a link. */
+    private void metadata(Path path, TarArchiveEntry entry, boolean symlink) throws IOException {
+      if (!options.rootless()) {
+        // chown first: it clears setuid and setgid bits, which chmod then sets.
+        Files.setAttribute(
+            path, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(
+            path, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+      }
+      if (!symlink) {
+        Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
+      }
+      xattrs(path, entry, symlink);
+      FileTime mtime = entry.getLastModifiedTime();
+      Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setTimes(mtime, mtime, null);
+    }
+
+    private void xattrs(Path path, TarArchiveEntry entry, boolean symlink) throws IOException {
+      for (Map.Entry<String, String> pax : entry.getExtraPaxHeaders().entrySet()) {
+        if (!pax.getKey().startsWith("SCHILY.xattr.")) {
+          continue;
+        }
+        String xattr = pax.getKey().substring("SCHILY.xattr.".length());
+        if (!xattr.startsWith("user.") || symlink) {
+          notes.add(
+              entry.getName()
+                  + ": xattr "
+                  + xattr
+                  + " not set (the JVM sets only user.* on files)");
+          continue;
+        }
+        UserDefinedFileAttributeView view =
+            Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
+        if (view == null) {
+          notes.add(entry.getName() + ": xattr " + xattr + " not set (no support here)");
+          continue;
+        }
+        view.write(
+            xattr.substring("user.".length()),
+            ByteBuffer.wrap(pax.getValue().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+      }
+    }
+
+    /** Directory metadata, deepest first, after all their content. */
+    void finish() throws IOException {
+      List<Map.Entry<Path, TarArchiveEntry>> dirs = new ArrayList<>(directories.entrySet());
+      dirs.sort(
+          Comparator.comparingInt((Map.Entry<Path, TarArchiveEntry> e) -> e.getKey().getNameCount())
+              .reversed());
+      for (Map.Entry<Path, TarArchiveEntry> d : dirs) {
+        BasicFileAttributes a = Rootfs.attributes(d.getKey());
+        if (a != null && a.isDirectory()) {
+          metadata(d.getKey(), d.getValue(), false);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package dev.ocikit.layers;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The target directory of an unpack, and the only way the applier touches the file system: every
+ * path is resolved inside it one component at a time, never following a symbolic link out of it.
+ *
+ * <p>As securejoin and containerd's {@code fs.RootPath} do, a symbolic link met in a parent path is
+ * evaluated as if the root were {@code /} (an absolute target, or {@code ..} past the top, stays in
+ * the root); the last component is never followed. Nothing is cached between entries: each lookup
+ * re-reads the tree with {@code NOFOLLOW_LINKS}, since an earlier entry may have replaced a
+ * directory by a link.
+ */
+final class Rootfs {
+  private static final int MAX_LINK_HOPS = 255;
+
+  private final Path root;
+
+  Rootfs(Path root) throws IOException {
+    this.root = root.toRealPath();
+  }
+
+  Path root() {
+    return root;
+  }
+
+  /**
+   * Splits a tar entry name into clean components: leading {@code /} and {@code ./} dropped, {@code
+   * .} and empty components removed, {@code ..} applied. Returns null when the name climbs out of
+   * the root.
+   */
+  static @Nullable List<String> clean(String name) {
+    List<String> out = new ArrayList<>();
+    for (String c : name.split("/")) {
+      if (c.isEmpty() || c.equals(".")) {
+        continue;
+      }
+      if (c.equals("..")) {
+        if (out.isEmpty()) {
+          return null;
+        }
+        out.remove(out.size() - 1);
+      } else {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** Something that happened to a directory the lookup created. */
+  interface Created {
+    void directory(Path path) throws IOException;
+  }
+
+  /**
+   * The real directory that holds {@code components}' last element, inside the root. Missing
+   * parents are created (and reported) when {@code create}; a non-directory in the way is replaced
+   * when {@code create}. Returns null when a parent is missing or not a directory and not {@code
+   * create}.
+   */
+  @Nullable Path parent(List<String> components, boolean create, Created created)
+      throws IOException {
+    Deque<String> todo = new ArrayDeque<>(components.subList(0, components.size() - 1));
+    List<String> at = new ArrayList<>();
+    int hops = 0;
+    while (!todo.isEmpty()) {
+      String c = todo.pollFirst();
+      if (c.isEmpty() || c.equals(".")) {
+        continue;
+      }
+      if (c.equals("..")) {
+        if (!at.isEmpty()) {
+          at.remove(at.size() - 1); // clamped at the root
+        }
+        continue;
+      }
+      Path next = resolve(at).resolve(c);
+      BasicFileAttributes a = attributes(next);
+      if (a == null) {
+        if (!create) {
+          return null;
+        }
+        Files.createDirectory(next);
+        created.directory(next);
+        at.add(c);
+      } else if (a.isSymbolicLink()) {
+        if (++hops > MAX_LINK_HOPS) {
+          throw new IOException(
+              "too many symbolic links resolving " + String.join("/", components));
+        }
+        String target = Files.readSymbolicLink(next).toString();
+        if (target.startsWith("/")) {
+          at.clear();
+        }
+        String[] parts = target.split("/");
+        for (int i = parts.length - 1; i >= 0; i--) {
+          todo.addFirst(parts[i]);
+        }
+      } else if (a.isDirectory()) {
+        at.add(c);
+      } else {
+        if (!create) {
+          return null;
+        }
+        Files.delete(next); // a file in the way of a directory the entry needs
+        Files.createDirectory(next);
+        created.directory(next);
+        at.add(c);
+      }
+    }
+    return resolve(at);
+  }
+
+  private Path resolve(List<String> components) {
+    Path p = root;
+    for (String c : components) {
+      p = p.resolve(c);
+    }
+    return p;
+  }
+
+  /** A path's attributes without following a link; null when it does not exist. */
+  static @Nullable BasicFileAttributes attributes(Path path) throws IOException {
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /** Removes whatever is at {@code path}, a whole directory tree included, following no link. */
+  static void remove(Path path) throws IOException {
+    BasicFileAttributes a = attributes(path);
+    if (a == null) {
+      return;
+    }
+    if (!a.isDirectory()) {
+      Files.delete(path);
+      return;
+    }
+    Files.walkFileTree(
+        path,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null) {
+              throw e;
+            }
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  /** The names in a directory. */
+  static List<Path> children(Path dir) throws IOException {
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      for (Path p : s) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+}
