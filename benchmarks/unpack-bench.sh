@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Unpack benchmark: ocikit unpack against umoci unpack, tar -xzf and zstd -dc | tar -x on one
+# generated layer (~400 MB of ~30,000 files), interleaved, in one run; prints medians and ratios.
+#
+#   sudo benchmarks/unpack-bench.sh [RUNS]      (root: it loop-mounts a fresh journaled ext4)
+#
+# Why a loop-mounted file system: on this project's machines the root file system is ext4 without
+# a journal, where creating files soon after deleting a large tree is erratically slow; a fresh
+# journaled ext4 in an image file gives repeatable numbers. Data and output both live on it.
+# ocikit verifies both digests of every layer (compressed and diff_id); tar verifies nothing.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-3}
+for tool in umoci skopeo tar zstd python3 java mkfs.ext4; do
+  command -v "$tool" >/dev/null || { echo "unpack-bench: $tool is needed" >&2; exit 2; }
+done
+[ "$(id -u)" -eq 0 ] || { echo "unpack-bench: run as root (it mounts a loop file system)" >&2; exit 2; }
+jar="$root/oci-image-cli/target/ocikit.jar"
+[ -f "$jar" ] || (cd "$root" && mvn -B -q -DskipTests -pl oci-image-cli -am package)
+
+img=$(mktemp /tmp/ocikit-bench-XXXXXX.img)
+mnt=$(mktemp -d /tmp/ocikit-bench-mnt-XXXXXX)
+cleanup() { umount "$mnt" 2>/dev/null || true; rm -rf "$mnt" "$img"; }
+trap cleanup EXIT
+truncate -s 6G "$img"
+mkfs.ext4 -q -F "$img"
+mount -o loop,noatime "$img" "$mnt"
+cd "$mnt"
+
+# ~30,000 files, ~400 MB, half-compressible content, deterministic.
+python3 - <<'PY'
+import os, random
+random.seed(42)
+words = [("%x" % random.getrandbits(40)) for _ in range(4096)]
+total = 0
+for i in range(30000):
+    d = "tree/d%03d/e%02d" % (i % 300, (i // 300) % 40)
+    os.makedirs(d, exist_ok=True)
+    size = int(random.lognormvariate(8.8, 1.0)) + 16
+    half = size // 2
+    text = (" ".join(random.choice(words) for _ in range(half // 8 + 1))).encode()[:half]
+    data = text + random.randbytes(size - half)
+    with open("%s/f%05d" % (d, i), "wb") as f:
+        f.write(data)
+    total += size
+print("generated %d files, %d MB" % (30000, total >> 20))
+PY
+umoci init --layout gz >/dev/null
+umoci new --image gz:b >/dev/null
+umoci insert --image gz:b tree /tree >/dev/null
+skopeo copy -q --dest-compress-format zstd oci:gz:b oci:zst:b
+layer_of() { # the single layer blob of layout $1
+  python3 -c 'import json,sys; d=sys.argv[1]
+ix=json.load(open(d+"/index.json")); m=ix["manifests"][0]["digest"].split(":")[1]
+man=json.load(open(d+"/blobs/sha256/"+m)); print(d+"/blobs/sha256/"+man["layers"][0]["digest"].split(":")[1])' "$1"
+}
+gzblob=$(layer_of gz)
+zstblob=$(layer_of zst)
+echo "layer: $(($(stat -c %s "$gzblob") >> 20)) MB gzip, $(($(stat -c %s "$zstblob") >> 20)) MB zstd"
+
+declare -A times
+run() { # name, command...
+  local name=$1; shift
+  rm -rf out; sync
+  local s e
+  s=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 || { echo "unpack-bench: failed: $name" >&2; exit 1; }
+  e=$(date +%s.%N)
+  times[$name]+="$(echo "$e - $s" | bc) "
+}
+for _ in $(seq "$runs"); do
+  run "ocikit unpack (gzip)" java -jar "$jar" unpack gz out --ref b
+  run "umoci unpack (gzip)" umoci unpack --image gz:b out
+  run "tar -xzf" sh -c "mkdir out && tar -xzf '$gzblob' -C out"
+  run "ocikit unpack (zstd)" java -jar "$jar" unpack zst out --ref b
+  run "zstd -dc | tar -x" sh -c "mkdir out && zstd -dc '$zstblob' | tar -x -C out"
+done
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+printf '%-24s %8s   (all runs)\n' command median_s
+for name in "ocikit unpack (gzip)" "umoci unpack (gzip)" "tar -xzf" "ocikit unpack (zstd)" "zstd -dc | tar -x"; do
+  m=$(echo "${times[$name]}" | median)
+  printf '%-24s %8.2f   (%s)\n' "$name" "$m" "${times[$name]}"
+done
+og=$(echo "${times["ocikit unpack (gzip)"]}" | median)
+ug=$(echo "${times["umoci unpack (gzip)"]}" | median)
+tg=$(echo "${times["tar -xzf"]}" | median)
+oz=$(echo "${times["ocikit unpack (zstd)"]}" | median)
+tz=$(echo "${times["zstd -dc | tar -x"]}" | median)
+echo "ratios (ocikit / other; below 1 means ocikit is faster):"
+printf '  gzip: ocikit / umoci unpack      %.2f\n' "$(echo "$og / $ug" | bc -l)"
+printf '  gzip: ocikit / tar -xzf          %.2f\n' "$(echo "$og / $tg" | bc -l)"
+printf '  zstd: ocikit / zstd -dc | tar -x %.2f\n' "$(echo "$oz / $tz" | bc -l)"
