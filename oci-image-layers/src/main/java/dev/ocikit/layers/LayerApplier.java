@@ -185,7 +185,9 @@ public final class LayerApplier {
     public void run() {
       try (InputStream raw = new Counting(blob, layer.size())) {
         BufferedInputStream buffered = new BufferedInputStream(raw, 64 * 1024);
+        String format = "layer";
         try (InputStream in = decompress(buffered)) {
+          format = compressionName;
           while (!cancelled) {
             byte[] chunk = in.readNBytes(CHUNK);
             if (chunk.length == 0) {
@@ -193,6 +195,13 @@ public final class LayerApplier {
             }
             put(chunk);
           }
+        } catch (LayerException | DigestMismatchException | SizeMismatchException e) {
+          throw e;
+        } catch (IOException e) {
+          // A corrupt stream: if the blob itself is wrong, that is the better report.
+          buffered.transferTo(java.io.OutputStream.nullOutputStream());
+          throw new LayerException(
+              layer.digest(), null, "is not a complete " + format + " stream: " + message(e));
         }
         // Drain the compressed blob to its end, which checks its size and digest.
         buffered.transferTo(java.io.OutputStream.nullOutputStream());
@@ -205,6 +214,8 @@ public final class LayerApplier {
         queue.offer(EOF);
       }
     }
+
+    private String compressionName = "layer";
 
     private InputStream decompress(BufferedInputStream in) throws IOException {
       in.mark(8);
@@ -224,6 +235,7 @@ public final class LayerApplier {
                 + ", but the content is "
                 + (magic == Compression.NONE ? "not compressed" : name(magic)));
       }
+      compressionName = compression == Compression.NONE ? "tar" : name(compression);
       return switch (compression) {
         case NONE -> new NonClosing(in);
         case GZIP -> new GZIPInputStream(new NonClosing(in), 64 * 1024);
