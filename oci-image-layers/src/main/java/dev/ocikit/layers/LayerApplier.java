@@ -211,6 +211,21 @@ public final class LayerApplier {
         failure = new IOException(e);
       } finally {
         done = true;
+        end();
+      }
+    }
+
+    /** Puts the end marker, waiting for room: the queue may be full of chunks not yet read. */
+    private void end() {
+      try {
+        while (!queue.offer(EOF, 100, TimeUnit.MILLISECONDS)) {
+          if (cancelled) {
+            queue.clear();
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        queue.clear();
         queue.offer(EOF);
       }
     }
