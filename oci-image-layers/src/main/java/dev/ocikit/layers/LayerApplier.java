@@ -71,6 +71,19 @@ public final class LayerApplier {
   private static final String OPAQUE = ".wh..wh..opq";
   private static final byte[] EOF = new byte[0];
 
+  /** The ids new files get (this process's, from /proc/self on Linux); -1 when unknown. */
+  private static final int PROCESS_UID = processId("unix:uid");
+
+  private static final int PROCESS_GID = processId("unix:gid");
+
+  private static int processId(String attribute) {
+    try {
+      return (Integer) Files.getAttribute(Path.of("/proc/self"), attribute);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   private final ApplyOptions options;
   private final ProgressListener listener;
 
@@ -692,14 +705,28 @@ public final class LayerApplier {
       }
     }
 
-    /** Owner, mode, xattrs and times, without following a link. */
+    /** Metadata of a file this applier has just created. */
     private void metadata(Path path, TarArchiveEntry entry, boolean symlink) throws IOException {
+      metadata(path, entry, symlink, true);
+    }
+
+    /**
+     * Owner, mode, xattrs and times, without following a link; {@code fresh} when this applier has
+     * just created the file (so it has this process's owner).
+     */
+    private void metadata(Path path, TarArchiveEntry entry, boolean symlink, boolean fresh)
+        throws IOException {
       if (!options.rootless()) {
-        // chown first: it clears setuid and setgid bits, which chmod then sets.
-        Files.setAttribute(
-            path, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(
-            path, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+        // chown first: it clears setuid and setgid bits, which chmod then sets. A file just
+        // created already has this process's ids: skip what is already so (a syscall per file).
+        int uid = (int) entry.getLongUserId();
+        int gid = (int) entry.getLongGroupId();
+        if (!fresh || uid != PROCESS_UID) {
+          Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        }
+        if (!fresh || gid != PROCESS_GID) {
+          Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+        }
       }
       if (!symlink) {
         Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
@@ -745,7 +772,7 @@ public final class LayerApplier {
       for (Map.Entry<Path, TarArchiveEntry> d : dirs) {
         BasicFileAttributes a = Rootfs.attributes(d.getKey());
         if (a != null && a.isDirectory()) {
-          metadata(d.getKey(), d.getValue(), false);
+          metadata(d.getKey(), d.getValue(), false, false);
         }
       }
     }
