@@ -11,7 +11,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-3}
-for tool in umoci skopeo tar zstd python3 java mkfs.ext4; do
+for tool in umoci tar gzip zstd python3 java mkfs.ext4 bc; do
   command -v "$tool" >/dev/null || { echo "unpack-bench: $tool is needed" >&2; exit 2; }
 done
 [ "$(id -u)" -eq 0 ] || { echo "unpack-bench: run as root (it mounts a loop file system)" >&2; exit 2; }
@@ -45,17 +45,46 @@ for i in range(30000):
     total += size
 print("generated %d files, %d MB" % (30000, total >> 20))
 PY
-umoci init --layout gz >/dev/null
-umoci new --image gz:b >/dev/null
-umoci insert --image gz:b tree /tree >/dev/null
-skopeo copy -q --dest-compress-format zstd oci:gz:b oci:zst:b
-layer_of() { # the single layer blob of layout $1
-  python3 -c 'import json,sys; d=sys.argv[1]
-ix=json.load(open(d+"/index.json")); m=ix["manifests"][0]["digest"].split(":")[1]
-man=json.load(open(d+"/blobs/sha256/"+m)); print(d+"/blobs/sha256/"+man["layers"][0]["digest"].split(":")[1])' "$1"
-}
-gzblob=$(layer_of gz)
-zstblob=$(layer_of zst)
+# The image is built here, not with umoci insert: umoci 0.4.7's insert of a tree this large wrote
+# a tar cut short inside a complete gzip stream (gzip -t passes, tar -t fails), which ocikit
+# rightly refuses and umoci unpack silently accepts.
+tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@1767225600 -cf layer.tar tree
+gzip -6 -n -c layer.tar > layer.tar.gz
+zstd -q -3 -c layer.tar > layer.tar.zst
+python3 - <<'PY'
+import hashlib, json, os
+def sha(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for b in iter(lambda: f.read(1 << 20), b""):
+            h.update(b)
+    return h.hexdigest()
+diff_id = "sha256:" + sha("layer.tar")
+for name, blob, media in [("gz", "layer.tar.gz", "application/vnd.oci.image.layer.v1.tar+gzip"),
+                          ("zst", "layer.tar.zst", "application/vnd.oci.image.layer.v1.tar+zstd")]:
+    os.makedirs(name + "/blobs/sha256", exist_ok=True)
+    def put(data):
+        d = hashlib.sha256(data).hexdigest()
+        open("%s/blobs/sha256/%s" % (name, d), "wb").write(data)
+        return "sha256:" + d, len(data)
+    ld = sha(blob)
+    with open(blob, "rb") as src, open("%s/blobs/sha256/%s" % (name, ld), "wb") as dst:
+        for b in iter(lambda: src.read(1 << 20), b""):
+            dst.write(b)
+    config = json.dumps({"architecture": "amd64", "os": "linux",
+                         "rootfs": {"type": "layers", "diff_ids": [diff_id]}}).encode()
+    cd, cs = put(config)
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cs},
+        "layers": [{"mediaType": media, "digest": "sha256:" + ld, "size": os.path.getsize(blob)}]}).encode()
+    md, ms = put(manifest)
+    json.dump({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": md, "size": ms, "annotations": {"org.opencontainers.image.ref.name": "b"}}]},
+        open(name + "/index.json", "w"))
+    open(name + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
+PY
+gzblob=layer.tar.gz
+zstblob=layer.tar.zst
 echo "layer: $(($(stat -c %s "$gzblob") >> 20)) MB gzip, $(($(stat -c %s "$zstblob") >> 20)) MB zstd"
 
 declare -A times
@@ -64,7 +93,7 @@ run() { # name, command...
   rm -rf out; sync
   local s e
   s=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || { echo "unpack-bench: failed: $name" >&2; exit 1; }
+  "$@" >run.log 2>&1 || { echo "unpack-bench: failed: $name" >&2; tail -5 run.log >&2; exit 1; }
   e=$(date +%s.%N)
   times[$name]+="$(echo "$e - $s" | bc) "
 }

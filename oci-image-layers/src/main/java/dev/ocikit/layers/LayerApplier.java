@@ -36,7 +36,6 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.jspecify.annotations.Nullable;
@@ -75,6 +74,35 @@ public final class LayerApplier {
   private static final int PROCESS_UID = processId("unix:uid");
 
   private static final int PROCESS_GID = processId("unix:gid");
+
+  /** This process's umask (from /proc/self/status on Linux); -1 when unknown. */
+  private static final int UMASK = umask();
+
+  private static int umask() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Umask:")) {
+          return Integer.parseInt(line.substring(6).trim(), 8);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // unknown: always chmod
+    }
+    return -1;
+  }
+
+  private static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+        java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
+    java.nio.file.attribute.PosixFilePermission[] order =
+        java.nio.file.attribute.PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE
+    for (int i = 0; i < 9; i++) {
+      if ((mode & (0400 >> i)) != 0) {
+        perms.add(order[i]);
+      }
+    }
+    return perms;
+  }
 
   private static int processId(String attribute) {
     try {
@@ -177,6 +205,9 @@ public final class LayerApplier {
   }
 
   private static String message(Throwable e) {
+    if (e instanceof java.io.EOFException) {
+      return "unexpected end of data" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+    }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
@@ -266,9 +297,16 @@ public final class LayerApplier {
       compressionName = compression == Compression.NONE ? "tar" : name(compression);
       return switch (compression) {
         case NONE -> new NonClosing(in);
-        case GZIP -> new GZIPInputStream(new NonClosing(in), 64 * 1024);
+        // Not java.util.zip.GZIPInputStream: it stops between the members of a multi-member
+        // stream (as parallel gzip writers produce) whenever available() says 0.
+        case GZIP -> gunzip(new NonClosing(in));
         case ZSTD -> new ZstdInputStream(new NonClosing(in));
       };
+    }
+
+    @SuppressWarnings("deprecation") // the builder needs commons-io on the module path
+    private InputStream gunzip(InputStream in) throws IOException {
+      return new org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream(in, true);
     }
 
     private void put(byte[] chunk) throws IOException {
@@ -525,16 +563,27 @@ public final class LayerApplier {
         added.add(rel(path));
         return;
       }
-      Rootfs.remove(path);
-      directories.remove(path);
       if (entry.isSymbolicLink()) {
-        Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
+        try {
+          Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          replace(path);
+          Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
+        }
         metadata(path, entry, true);
       } else if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice()) {
+        replace(path);
         special(entry, path);
       } else if (entry.isFile()) {
-        write(path, content, entry.getSize());
-        metadata(path, entry, false);
+        // Create first and remove only when something is there: one syscall less per new file.
+        boolean modeSet;
+        try {
+          modeSet = write(path, content, entry.getSize(), entry.getMode());
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          replace(path);
+          modeSet = write(path, content, entry.getSize(), entry.getMode());
+        }
+        metadata(path, entry, false, true, modeSet);
       } else {
         notes.add(name + ": tar entry type '" + (char) entry.getLinkFlag() + "' skipped");
         return;
@@ -682,13 +731,27 @@ public final class LayerApplier {
       return e.isFIFO() ? "FIFO" : e.isCharacterDevice() ? "character device" : "block device";
     }
 
-    private void write(Path path, InputStream content, long size) throws IOException {
+    /** Removes what is at {@code path} before an entry replaces it. */
+    private void replace(Path path) throws IOException {
+      Rootfs.remove(path);
+      directories.remove(path);
+    }
+
+    /**
+     * Writes a new file (never through an existing one) with the entry's permissions given at
+     * creation; returns whether that already gives the file its mode (no special bits, and none
+     * that the umask takes away), so that no chmod is needed.
+     */
+    private boolean write(Path path, InputStream content, long size, int mode) throws IOException {
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = permissions(mode);
       try (FileChannel out =
           FileChannel.open(
               path,
-              StandardOpenOption.CREATE_NEW,
-              StandardOpenOption.WRITE,
-              LinkOption.NOFOLLOW_LINKS)) {
+              java.util.Set.<java.nio.file.OpenOption>of(
+                  StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE,
+                  LinkOption.NOFOLLOW_LINKS),
+              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(perms))) {
         byte[] buffer = new byte[(int) Math.min(Math.max(size, 1), CHUNK)];
         long left = size;
         while (left > 0) {
@@ -703,18 +766,20 @@ public final class LayerApplier {
           left -= n;
         }
       }
+      return UMASK >= 0 && (mode & 07000) == 0 && (mode & 0777 & UMASK) == 0;
     }
 
     /** Metadata of a file this applier has just created. */
     private void metadata(Path path, TarArchiveEntry entry, boolean symlink) throws IOException {
-      metadata(path, entry, symlink, true);
+      metadata(path, entry, symlink, true, false);
     }
 
     /**
      * Owner, mode, xattrs and times, without following a link; {@code fresh} when this applier has
      * just created the file (so it has this process's owner).
      */
-    private void metadata(Path path, TarArchiveEntry entry, boolean symlink, boolean fresh)
+    private void metadata(
+        Path path, TarArchiveEntry entry, boolean symlink, boolean fresh, boolean modeSet)
         throws IOException {
       if (!options.rootless()) {
         // chown first: it clears setuid and setgid bits, which chmod then sets. A file just
@@ -728,7 +793,13 @@ public final class LayerApplier {
           Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
         }
       }
-      if (!symlink) {
+      // chown clears setuid/setgid, so a chown above means the mode must be set again.
+      boolean chowned =
+          !options.rootless()
+              && (!fresh
+                  || (int) entry.getLongUserId() != PROCESS_UID
+                  || (int) entry.getLongGroupId() != PROCESS_GID);
+      if (!symlink && (!modeSet || chowned)) {
         Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
       }
       xattrs(path, entry, symlink);
@@ -772,7 +843,7 @@ public final class LayerApplier {
       for (Map.Entry<Path, TarArchiveEntry> d : dirs) {
         BasicFileAttributes a = Rootfs.attributes(d.getKey());
         if (a != null && a.isDirectory()) {
-          metadata(d.getKey(), d.getValue(), false, false);
+          metadata(d.getKey(), d.getValue(), false, false, false);
         }
       }
     }
