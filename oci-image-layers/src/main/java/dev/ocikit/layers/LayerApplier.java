@@ -18,6 +18,7 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,6 +28,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -173,7 +175,18 @@ public final class LayerApplier {
           throw new LayerLimitException(
               layer.digest(), entry.getName(), "more than " + options.maxEntries() + " entries");
         }
-        applier.apply(entry, tar);
+        try {
+          applier.apply(entry, tar);
+        } catch (LayerException | InterruptedIOException e) {
+          throw e;
+        } catch (IOException | InvalidPathException e) {
+          // The decompressing thread's failure, if it is the cause, is the one to report.
+          producer.rethrow();
+          LayerException wrapped =
+              new LayerException(layer.digest(), entry.getName(), "cannot apply: " + message(e));
+          wrapped.initCause(e);
+          throw wrapped;
+        }
       }
       // The tar reader stops at the end-of-archive marker: read the rest, so that the digests
       // cover every byte.
@@ -249,10 +262,17 @@ public final class LayerApplier {
         }
         // Drain the compressed blob to its end, which checks its size and digest.
         buffered.transferTo(java.io.OutputStream.nullOutputStream());
-      } catch (IOException e) {
+      } catch (DigestMismatchException
+          | SizeMismatchException
+          | LayerException
+          | InterruptedIOException e) {
         failure = e;
-      } catch (RuntimeException e) {
-        failure = new IOException(e);
+      } catch (IOException | RuntimeException e) {
+        // A truncated or corrupt stream: gzip's EOFException, zstd's errors.
+        LayerException wrapped =
+            new LayerException(layer.digest(), null, "cannot decompress: " + message(e));
+        wrapped.initCause(e);
+        failure = wrapped;
       } finally {
         done = true;
         end();
@@ -528,7 +548,7 @@ public final class LayerApplier {
       if (name.length() > options.maxPathLength()) {
         throw new LayerLimitException(
             layer,
-            name.substring(0, 80) + "...",
+            name.length() > 80 ? name.substring(0, 80) + "..." : name,
             "a path longer than " + options.maxPathLength() + " characters");
       }
       List<String> components = Rootfs.clean(name);
@@ -617,6 +637,10 @@ public final class LayerApplier {
         // SHOULD return an error when encountering such an entry."
         throw new UnsafeEntryException(layer, name, "a whiteout without a name to delete");
       }
+      if (hidden.equals(".") || hidden.equals("..")) {
+        // It would delete its own directory, or the one above: the target's parent at the top.
+        throw new UnsafeEntryException(layer, name, "a whiteout of \"" + hidden + "\"");
+      }
       Path dir = parentIfDirectory(components);
       if (dir != null) {
         hideLower(dir.resolve(hidden));
@@ -703,28 +727,61 @@ public final class LayerApplier {
                 Integer.toString(entry.getDevMajor()),
                 Integer.toString(entry.getDevMinor())));
       }
-      boolean created;
-      try {
-        Process p =
-            new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        created = p.waitFor() == 0;
-      } catch (IOException e) {
-        created = false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted creating " + name);
-      }
-      if (!created) {
+      if (!run(command)) {
         if (options.specialFiles() == ApplyOptions.SpecialFiles.CREATE_OR_FAIL) {
           throw new LayerException(layer, name, "cannot create the " + kind(entry));
         }
         notes.add(name + ": " + kind(entry) + " skipped (cannot create it here)");
         return;
       }
-      metadata(path, entry, false);
+      specialMetadata(path, entry);
+    }
+
+    /**
+     * Owner, mode and times of a FIFO or device, without opening it (the JVM opens a file to set
+     * its mode or times without following links, and opening a FIFO blocks until a writer comes,
+     * opening a device runs its driver): lchown, chmod by path (it is the node just made, not a
+     * link), and utimensat through {@code touch -h}.
+     */
+    private void specialMetadata(Path path, TarArchiveEntry entry) throws IOException {
+      if (!options.rootless()) {
+        Files.setAttribute(
+            path, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(
+            path, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+      }
+      Files.setAttribute(path, "unix:mode", entry.getMode() & 07777);
+      java.time.Instant mtime = entry.getLastModifiedTime().toInstant();
+      String time =
+          "@"
+              + mtime.getEpochSecond()
+              + "."
+              + String.format(java.util.Locale.ROOT, "%09d", mtime.getNano());
+      if (!run(List.of("touch", "-h", "-c", "-d", time, path.toString()))) {
+        notes.add(entry.getName() + ": mtime not set (touch failed)");
+      }
+      if (entry.getExtraPaxHeaders().keySet().stream()
+          .anyMatch(k -> k.startsWith("SCHILY.xattr."))) {
+        notes.add(
+            entry.getName() + ": xattrs not set (the JVM sets them only by opening the file)");
+      }
+    }
+
+    /** Runs a command; whether it ran and exited 0. */
+    private boolean run(List<String> command) throws InterruptedIOException {
+      try {
+        Process p =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        return p.waitFor() == 0;
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted running " + command.get(0));
+      }
     }
 
     private String kind(TarArchiveEntry e) {
@@ -840,9 +897,11 @@ public final class LayerApplier {
       dirs.sort(
           Comparator.comparingInt((Map.Entry<Path, TarArchiveEntry> e) -> e.getKey().getNameCount())
               .reversed());
+      // A later entry may have replaced a directory's parent by a symbolic link, which a path
+      // would follow out of the root: only directories still reached through directories count.
+      Map<Path, Boolean> known = new HashMap<>();
       for (Map.Entry<Path, TarArchiveEntry> d : dirs) {
-        BasicFileAttributes a = Rootfs.attributes(d.getKey());
-        if (a != null && a.isDirectory()) {
+        if (rootfs.isDirectoryInside(d.getKey(), known)) {
           metadata(d.getKey(), d.getValue(), false, false, false);
         }
       }

@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -131,6 +132,34 @@ final class Rootfs {
       p = p.resolve(c);
     }
     return p;
+  }
+
+  /**
+   * Whether {@code path}, under the root, is a directory reached from the root through directories
+   * only, never a symbolic link: what an earlier lookup found may since have been replaced. {@code
+   * known} remembers the answers for paths already checked.
+   */
+  boolean isDirectoryInside(Path path, Map<Path, Boolean> known) throws IOException {
+    known.putIfAbsent(root, true);
+    Deque<Path> chain = new ArrayDeque<>();
+    Path p = path;
+    while (!known.containsKey(p)) {
+      if (p == null || !p.startsWith(root)) {
+        return false;
+      }
+      chain.push(p);
+      p = p.getParent();
+    }
+    boolean ok = known.get(p);
+    while (!chain.isEmpty()) {
+      Path q = chain.pop();
+      if (ok) {
+        BasicFileAttributes a = attributes(q);
+        ok = a != null && a.isDirectory();
+      }
+      known.put(q, ok);
+    }
+    return ok;
   }
 
   /** A path's attributes without following a link; null when it does not exist. */
