@@ -1,0 +1,224 @@
+package dev.ocikit.layers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ocikit.digest.Digest;
+import dev.ocikit.layers.corpus.RawTar;
+import dev.ocikit.layout.OciLayout;
+import dev.ocikit.model.Descriptor;
+import dev.ocikit.model.MediaType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The changeset semantics of layer.md, one layer after another into one directory. */
+class LayerApplierTest {
+  private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+  @TempDir Path dir;
+  private OciLayout layout;
+  private Path target;
+  private ApplyOptions options = ApplyOptions.DEFAULT.withRootless(!ROOT);
+
+  @BeforeEach
+  void setUp() throws IOException {
+    layout = OciLayout.create(dir.resolve("layout"));
+    target = Files.createDirectory(dir.resolve("target"));
+  }
+
+  private ApplyResult apply(RawTar tar) throws IOException {
+    byte[] bytes = tar.finish();
+    Descriptor d = layout.writeBlob(MediaType.IMAGE_LAYER, bytes);
+    return new LayerApplier(options).apply(layout, d, Digest.sha256(bytes), target);
+  }
+
+  private String read(String path) throws IOException {
+    return Files.readString(target.resolve(path));
+  }
+
+  private List<String> names(String path) throws IOException {
+    try (Stream<Path> s = Files.list(target.resolve(path))) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private boolean exists(String path) {
+    return Files.exists(target.resolve(path), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private Object attribute(String path, String name) throws IOException {
+    return Files.getAttribute(target.resolve(path), name, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  @Test
+  void whiteoutsHideLowerEntriesWhetherTheyComeBeforeOrAfterTheirSiblings() throws IOException {
+    apply(
+        new RawTar()
+            .file("early", "lower\n")
+            .file("late", "lower\n")
+            .file("again", "lower\n")
+            .file("also", "lower\n")
+            .file("kept", "lower\n"));
+    apply(
+        new RawTar()
+            .file(".wh.early", "")
+            .file("new1", "upper\n")
+            .file("new2", "upper\n")
+            .file(".wh.late", "")
+            .file(".wh.again", "")
+            .file("again", "upper\n")
+            .file("also", "upper\n")
+            .file(".wh.also", ""));
+    assertThat(names(".")).containsExactly("again", "also", "kept", "new1", "new2");
+    assertThat(read("again")).isEqualTo("upper\n");
+    assertThat(read("also"))
+        .as("a whiteout hides only what lower layers put there")
+        .isEqualTo("upper\n");
+    assertThat(read("kept")).isEqualTo("lower\n");
+  }
+
+  @Test
+  void anOpaqueWhiteoutAtTheRootHidesEveryLowerEntryButNotTheLayersOwn() throws IOException {
+    apply(new RawTar().file("a", "lower\n").file("d/x", "lower\n"));
+    apply(new RawTar().file("before", "upper\n").file(".wh..wh..opq", "").file("after", "upper\n"));
+    assertThat(names(".")).containsExactly("after", "before");
+  }
+
+  @Test
+  void anOpaqueWhiteoutInADirectoryHidesOnlyThatDirectorysLowerContent() throws IOException {
+    apply(new RawTar().file("d/x", "lower\n").file("d/sub/y", "lower\n").file("e/z", "lower\n"));
+    apply(new RawTar().file("d/m", "upper\n").file("d/.wh..wh..opq", "").file("d/n", "upper\n"));
+    assertThat(names("d")).containsExactly("m", "n");
+    assertThat(read("e/z")).isEqualTo("lower\n");
+  }
+
+  @Test
+  void aWhiteoutOfAMissingPathOrUnderAFileDoesNothing() throws IOException {
+    apply(new RawTar().file("f", "lower\n"));
+    ApplyResult r =
+        apply(new RawTar().file(".wh.nothing", "").file("f/.wh.x", "").file("missing/.wh.y", ""));
+    assertThat(names(".")).containsExactly("f");
+    assertThat(read("f")).isEqualTo("lower\n");
+    assertThat(r.entries()).isEqualTo(3);
+  }
+
+  @Test
+  void aLaterEntryForTheSamePathWins() throws IOException {
+    apply(
+        new RawTar()
+            .file("dup", "first\n")
+            .file("dup", "second\n")
+            .symlink("link", "first")
+            .symlink("link", "second"));
+    assertThat(read("dup")).isEqualTo("second\n");
+    assertThat(Files.readSymbolicLink(target.resolve("link"))).hasToString("second");
+  }
+
+  @Test
+  void aFileReplacesADirectoryAndADirectoryReplacesAFile() throws IOException {
+    apply(new RawTar().file("p/q", "lower\n").file("r", "lower\n"));
+    apply(new RawTar().file("p", "now a file\n").dir("r/").add().file("r/s", "upper\n"));
+    assertThat(read("p")).isEqualTo("now a file\n");
+    assertThat(Files.isDirectory(target.resolve("r"), LinkOption.NOFOLLOW_LINKS)).isTrue();
+    assertThat(names("r")).containsExactly("s");
+  }
+
+  @Test
+  void aHardlinkToAFileOfALowerLayerSharesItsInode() throws IOException {
+    apply(new RawTar().file("orig", "shared\n"));
+    apply(new RawTar().hardlink("link", "orig").hardlink("sub/link2", "/orig"));
+    assertThat(Files.isSameFile(target.resolve("orig"), target.resolve("link"))).isTrue();
+    assertThat(Files.isSameFile(target.resolve("orig"), target.resolve("sub/link2"))).isTrue();
+    assertThat(attribute("orig", "unix:nlink")).isEqualTo(3);
+  }
+
+  @Test
+  void symlinksAreKeptVerbatimAbsoluteOrNotAndNeverFollowed() throws IOException {
+    apply(
+        new RawTar()
+            .symlink("abs", "/etc/passwd")
+            .symlink("rel", "../x/./y")
+            .symlink("dangling", "/nowhere/at/all"));
+    assertThat(Files.readSymbolicLink(target.resolve("abs"))).hasToString("/etc/passwd");
+    assertThat(Files.readSymbolicLink(target.resolve("rel"))).hasToString("../x/./y");
+    assertThat(Files.readSymbolicLink(target.resolve("dangling"))).hasToString("/nowhere/at/all");
+  }
+
+  @Test
+  void directoryTimesAreSetAfterTheirContent() throws IOException {
+    long t1 = 1_000_000_000L;
+    long t2 = 1_100_000_000L;
+    apply(
+        new RawTar()
+            .dir("dir/")
+            .mtime(t1)
+            .add()
+            .dir("dir/sub/")
+            .mtime(t2)
+            .add()
+            .file("dir/file", "content\n")
+            .file("dir/sub/file", "content\n"));
+    assertThat(attribute("dir", "lastModifiedTime"))
+        .isEqualTo(FileTime.from(Instant.ofEpochSecond(t1)));
+    assertThat(attribute("dir/sub", "lastModifiedTime"))
+        .isEqualTo(FileTime.from(Instant.ofEpochSecond(t2)));
+    assertThat(attribute("dir/file", "lastModifiedTime"))
+        .isEqualTo(FileTime.from(Instant.ofEpochSecond(RawTar.MTIME)));
+  }
+
+  @Test
+  void setuidAndSetgidBitsAndOwnersAreKeptAsRoot() throws IOException {
+    assumeTrue(ROOT, "needs root to chown");
+    apply(
+        new RawTar()
+            .file("suid")
+            .mode(04755)
+            .owner(1000, 1001)
+            .content("#!/bin/sh\n")
+            .add()
+            .dir("sgid/")
+            .mode(02775)
+            .owner(1000, 1001)
+            .add());
+    assertThat((int) attribute("suid", "unix:mode") & 07777).isEqualTo(04755);
+    assertThat(attribute("suid", "unix:uid")).isEqualTo(1000);
+    assertThat(attribute("suid", "unix:gid")).isEqualTo(1001);
+    assertThat((int) attribute("sgid", "unix:mode") & 07777).isEqualTo(02775);
+    assertThat(attribute("sgid", "unix:uid")).isEqualTo(1000);
+  }
+
+  @Test
+  void rootlessModeKeepsTheCurrentUserAsOwner() throws IOException {
+    options = options.withRootless(true);
+    Object me = Files.getAttribute(target, "unix:uid");
+    apply(
+        new RawTar()
+            .file("f")
+            .owner(4242, 4242)
+            .content("x")
+            .add()
+            .dir("d/")
+            .owner(4242, 4242)
+            .add());
+    assertThat(attribute("f", "unix:uid")).isEqualTo(me);
+    assertThat(attribute("d", "unix:uid")).isEqualTo(me);
+  }
+
+  @Test
+  void aNameOverAShortPathLimitIsRefusedNamingTheEntry() {
+    options = options.withLimits(1L << 30, 1000, 10);
+    Throwable thrown = catchThrowable(() -> apply(new RawTar().file("twenty-characters-xx", "x")));
+    assertThat(thrown).isExactlyInstanceOf(LayerLimitException.class);
+    assertThat(((LayerException) thrown).entry()).isEqualTo("twenty-characters-xx");
+  }
+}

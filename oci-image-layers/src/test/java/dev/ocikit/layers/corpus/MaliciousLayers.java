@@ -1,0 +1,683 @@
+package dev.ocikit.layers.corpus;
+
+import dev.ocikit.digest.Digest;
+import dev.ocikit.digest.DigestAlgorithm;
+import dev.ocikit.digest.DigestMismatchException;
+import dev.ocikit.layers.LayerException;
+import dev.ocikit.layers.LayerLimitException;
+import dev.ocikit.layers.UnsafeEntryException;
+import dev.ocikit.layout.OciLayout;
+import dev.ocikit.model.Descriptor;
+import dev.ocikit.model.ImageConfig;
+import dev.ocikit.model.Manifest;
+import dev.ocikit.model.MediaType;
+import dev.ocikit.model.Platform;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.zip.Deflater;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipParameters;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds {@code testdata/malicious/}: one OCI image layout per hostile layer, each trying to
+ * escape, damage or exhaust the unpacker in one way, reproducibly (fixed times; tars written byte
+ * by byte with {@link RawTar}; gzip at level 0 or hand-built, never depending on zlib).
+ *
+ * <p>The layouts assume that the image is unpacked into {@code SANDBOX/images/target}, beside the
+ * sentinels {@code SANDBOX/outside/victim} (a file), {@code SANDBOX/outside/victimdir/} and {@code
+ * SANDBOX/images/sibling/victim}: a relative link {@code ../../outside} from the top of the target
+ * points at them for anything that follows it. Absolute names aim at {@code /tmp/}{@value #EVIL}
+ * and {@code /etc/}{@value #EVIL}, which must never appear on the host.
+ */
+public final class MaliciousLayers {
+  private MaliciousLayers() {}
+
+  /** The host name that absolute paths aim at: it must never be created. */
+  public static final String EVIL = "ocikit-evil-5c1d2b7a";
+
+  /** The limits the bombs are tested with: they expand far beyond this. */
+  public static final long TEST_MAX_BYTES = 16L << 20;
+
+  static final OffsetDateTime CREATED = OffsetDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+
+  /** 2001-09-09, an mtime no sentinel has. */
+  static final long OLD = 1_000_000_000L;
+
+  /**
+   * A hostile image and what an unpack of it must do.
+   *
+   * @param name its directory under {@code testdata/malicious/}
+   * @param attack what it tries
+   * @param refusal the exception the unpack must fail with (this exact class), or null when the
+   *     unpack succeeds, confined to the target
+   * @param layer the index of the layer the refusal must name
+   * @param entry the tar entry the refusal must name, or null when none is at fault
+   * @param present paths that must exist inside the target afterwards (where a confined write went)
+   * @param absent paths that must not exist inside the target afterwards
+   */
+  public record Case(
+      String name,
+      String attack,
+      @Nullable Class<? extends Exception> refusal,
+      int layer,
+      @Nullable String entry,
+      List<String> present,
+      List<String> absent) {
+
+    /** The outcome, in words. */
+    public String outcome() {
+      if (refusal == null) {
+        return "confined";
+      }
+      return "refused: "
+          + refusal.getSimpleName()
+          + " naming layer "
+          + layer
+          + (entry == null ? "" : " and entry \"" + printable(entry) + "\"");
+    }
+  }
+
+  private record Layer(String mediaType, byte[] blob, Digest diffId) {
+    static Layer tar(byte[] tar) {
+      return new Layer(MediaType.IMAGE_LAYER, tar, Digest.sha256(tar));
+    }
+
+    static Layer gzip(byte[] tar) throws IOException {
+      return new Layer(MediaType.IMAGE_LAYER_GZIP, MaliciousLayers.gzip(tar), Digest.sha256(tar));
+    }
+  }
+
+  private static Case confined(String name, String attack, List<String> present) {
+    return new Case(name, attack, null, -1, null, present, List.of());
+  }
+
+  private static Case refused(
+      String name,
+      String attack,
+      Class<? extends Exception> refusal,
+      int layer,
+      @Nullable String entry) {
+    return new Case(name, attack, refusal, layer, entry, List.of(), List.of());
+  }
+
+  /** Writes the whole corpus under {@code root}; returns the cases with what each must do. */
+  public static List<Case> write(Path root) throws IOException {
+    List<Case> cases = new ArrayList<>();
+    Files.createDirectories(root);
+
+    // --- names that climb out -------------------------------------------------------------------
+
+    image(
+        root,
+        "dotdot-traversal",
+        Layer.gzip(new RawTar().file("harmless", "ok\n").file("../../escape", "pwned\n").finish()));
+    cases.add(
+        refused(
+            "dotdot-traversal",
+            "a file named ../../escape, beside the sandbox's sentinels",
+            UnsafeEntryException.class,
+            0,
+            "../../escape"));
+
+    image(
+        root,
+        "dotdot-inner",
+        Layer.gzip(new RawTar().file("a/b/../../../escape", "pwned\n").finish()));
+    cases.add(
+        refused(
+            "dotdot-inner",
+            "a file named a/b/../../../escape: .. that climbs out only after descending",
+            UnsafeEntryException.class,
+            0,
+            "a/b/../../../escape"));
+
+    image(
+        root,
+        "absolute-path",
+        Layer.gzip(
+            new RawTar()
+                .file("/tmp/" + EVIL + "/passwd", "root::0:0::/:/bin/sh\n")
+                .file("/etc/" + EVIL, "pwned\n")
+                .finish()));
+    cases.add(
+        confined(
+            "absolute-path",
+            "files named /tmp/" + EVIL + "/passwd and /etc/" + EVIL + ": taken inside the target",
+            List.of("tmp/" + EVIL + "/passwd", "etc/" + EVIL)));
+
+    // --- symbolic links -------------------------------------------------------------------------
+
+    image(
+        root,
+        "symlink-escape-absolute",
+        Layer.gzip(
+            new RawTar()
+                .symlink("link", "/")
+                .file("link/tmp/" + EVIL + "/escape", "pwned\n")
+                .finish()));
+    cases.add(
+        confined(
+            "symlink-escape-absolute",
+            "link -> /, then link/tmp/" + EVIL + "/escape: resolved with the target as /",
+            List.of("link", "tmp/" + EVIL + "/escape")));
+
+    image(
+        root,
+        "symlink-escape-relative",
+        Layer.gzip(
+            new RawTar()
+                .symlink("link", "../../outside")
+                .file("link/victim", "pwned\n")
+                .symlink("deep", "../../../../../../../../../..")
+                .file("deep/tmp/" + EVIL + "/escape", "pwned\n")
+                .finish()));
+    cases.add(
+        confined(
+            "symlink-escape-relative",
+            "link -> ../../outside then link/victim (overwriting the sentinel if followed); deep ->"
+                + " ../../../../../../../../../.. then deep/tmp/"
+                + EVIL
+                + "/escape: .. is clamped at the target",
+            List.of("outside/victim", "tmp/" + EVIL + "/escape")));
+
+    image(
+        root,
+        "symlink-escape-lower-layer",
+        Layer.gzip(new RawTar().symlink("link", "../../outside").finish()),
+        Layer.gzip(
+            new RawTar()
+                .file("link/victim", "pwned\n")
+                .dir("link/victimdir/")
+                .mode(0777)
+                .owner(4242, 4242)
+                .mtime(OLD)
+                .add()
+                .file("link/victimdir/inner", "pwned\n")
+                .finish()));
+    cases.add(
+        confined(
+            "symlink-escape-lower-layer",
+            "layer 0 makes link -> ../../outside; layer 1 writes link/victim and"
+                + " link/victimdir/inner, and sets link/victimdir's mode, owner and mtime",
+            List.of("outside/victim", "outside/victimdir/inner")));
+
+    image(
+        root,
+        "symlink-loop",
+        Layer.gzip(
+            new RawTar().symlink("a", "b").symlink("b", "a").file("a/escape", "pwned\n").finish()));
+    cases.add(
+        refused(
+            "symlink-loop",
+            "a -> b, b -> a, then a/escape: a loop of links in a parent path",
+            LayerException.class,
+            0,
+            "a/escape"));
+
+    image(
+        root,
+        "root-symlink",
+        Layer.gzip(
+            new RawTar()
+                .symlink(".", "../../outside")
+                .symlink("./", "/")
+                .file("victim", "pwned\n")
+                .finish()));
+    cases.add(
+        confined(
+            "root-symlink",
+            "the root itself as a symlink (. -> ../../outside, ./ -> /), then victim (umoci"
+                + " CVE-2021-29136): the root stays the target directory",
+            List.of("victim")));
+
+    // --- hardlinks ------------------------------------------------------------------------------
+
+    image(
+        root,
+        "hardlink-escape-dotdot",
+        Layer.gzip(new RawTar().hardlink("h", "../../outside/victim").finish()));
+    cases.add(
+        refused(
+            "hardlink-escape-dotdot",
+            "a hardlink h to ../../outside/victim, the sentinel",
+            UnsafeEntryException.class,
+            0,
+            "h"));
+
+    image(
+        root,
+        "hardlink-escape-absolute",
+        Layer.gzip(new RawTar().hardlink("h", "/etc/passwd").finish()));
+    cases.add(
+        refused(
+            "hardlink-escape-absolute",
+            "a hardlink h to /etc/passwd: looked up inside the target, where it does not exist",
+            LayerException.class,
+            0,
+            "h"));
+
+    image(
+        root,
+        "hardlink-through-symlink",
+        Layer.gzip(
+            new RawTar().symlink("up", "../../outside").hardlink("h", "up/victim").finish()));
+    cases.add(
+        refused(
+            "hardlink-through-symlink",
+            "up -> ../../outside, then a hardlink h to up/victim: the link is resolved inside the"
+                + " target, where up/victim does not exist",
+            LayerException.class,
+            0,
+            "h"));
+
+    // --- metadata through links (containerd CVE-2021-32760) -------------------------------------
+
+    image(
+        root,
+        "metadata-through-symlink",
+        Layer.gzip(
+            new RawTar()
+                .symlink("s", "../../outside/victim")
+                .symlink("d", "../../outside/victimdir")
+                .finish()),
+        Layer.gzip(
+            new RawTar()
+                .hardlink("h", "s")
+                .symlinkEntry("s", "../../outside/victim")
+                .owner(4242, 4242)
+                .mtime(OLD)
+                .add()
+                .dir("d/")
+                .mode(07777)
+                .owner(4242, 4242)
+                .mtime(OLD)
+                .add()
+                .file("h2")
+                .mode(06777)
+                .owner(4242, 4242)
+                .mtime(OLD)
+                .content("pwned\n")
+                .add()
+                .hardlink("h3", "h2")
+                .finish()));
+    cases.add(
+        confined(
+            "metadata-through-symlink",
+            "symlinks s -> ../../outside/victim and d -> ../../outside/victimdir; then a hardlink"
+                + " to s, s again with another owner and mtime, and d/ as a directory with mode"
+                + " 7777, owner 4242 and an old mtime: no mode, owner or time may reach the"
+                + " sentinels",
+            List.of("h", "s", "d", "h3")));
+
+    image(
+        root,
+        "metadata-through-replaced-parent",
+        Layer.gzip(
+            new RawTar()
+                .dir("a/")
+                .add()
+                .dir("a/victimdir/")
+                .mode(07777)
+                .owner(4242, 4242)
+                .mtime(OLD)
+                .add()
+                .symlink("a", "../../outside")
+                .finish()));
+    cases.add(
+        confined(
+            "metadata-through-replaced-parent",
+            "a/ and a/victimdir/ (mode 7777, owner 4242, old mtime), then a replaced by a -> "
+                + "../../outside: the directory metadata, set at the end of the layer, must not"
+                + " follow the new link to SANDBOX/outside/victimdir",
+            List.of("a")));
+
+    // --- whiteouts ------------------------------------------------------------------------------
+
+    Layer keep = Layer.gzip(new RawTar().file("keep", "lower\n").finish());
+    image(
+        root,
+        "whiteout-dotdot-path",
+        keep,
+        Layer.gzip(new RawTar().file("../../.wh.outside", "").finish()));
+    cases.add(
+        refused(
+            "whiteout-dotdot-path",
+            "a whiteout ../../.wh.outside, deleting the sentinels' directory if applied",
+            UnsafeEntryException.class,
+            1,
+            "../../.wh.outside"));
+
+    image(root, "whiteout-dotdot-name", keep, Layer.gzip(new RawTar().file(".wh...", "").finish()));
+    cases.add(
+        refused(
+            "whiteout-dotdot-name",
+            "a whiteout .wh... : the name it hides is .., the directory holding the target",
+            UnsafeEntryException.class,
+            1,
+            ".wh..."));
+
+    image(
+        root,
+        "whiteout-dotdot-name-nested",
+        Layer.gzip(new RawTar().file("keep", "lower\n").file("sub/lower", "lower\n").finish()),
+        Layer.gzip(new RawTar().file("keep2", "").file("sub/.wh...", "").finish()));
+    cases.add(
+        refused(
+            "whiteout-dotdot-name-nested",
+            "a whiteout sub/.wh... : the name it hides is sub/.., the target itself",
+            UnsafeEntryException.class,
+            1,
+            "sub/.wh..."));
+
+    image(root, "whiteout-dot-name", keep, Layer.gzip(new RawTar().file(".wh..", "").finish()));
+    cases.add(
+        refused(
+            "whiteout-dot-name",
+            "a whiteout .wh.. : the name it hides is ., the target itself",
+            UnsafeEntryException.class,
+            1,
+            ".wh.."));
+
+    image(
+        root,
+        "whiteout-through-symlink",
+        Layer.gzip(
+            new RawTar()
+                .symlink("link", "../../outside")
+                .file("outside/victim", "lower\n")
+                .finish()),
+        Layer.gzip(
+            new RawTar().file("link/.wh.victim", "").file("link/.wh.victimdir", "").finish()));
+    cases.add(
+        new Case(
+            "whiteout-through-symlink",
+            "link -> ../../outside in layer 0, whiteouts link/.wh.victim and link/.wh.victimdir in"
+                + " layer 1: they delete the target's outside/victim, never the sentinels",
+            null,
+            -1,
+            null,
+            List.of("link"),
+            List.of("outside/victim")));
+
+    image(root, "bare-whiteout", keep, Layer.gzip(new RawTar().file(".wh.", "").finish()));
+    cases.add(
+        refused(
+            "bare-whiteout",
+            "a bare .wh., which layer.md says is invalid",
+            UnsafeEntryException.class,
+            1,
+            ".wh."));
+
+    // --- special files --------------------------------------------------------------------------
+
+    image(
+        root,
+        "fifo",
+        Layer.gzip(
+            new RawTar()
+                .entry("pipe", '6')
+                .mode(0600)
+                .owner(4242, 4242)
+                .mtime(OLD)
+                .add()
+                .file("after", "the layer goes on\n")
+                .finish()));
+    cases.add(
+        confined(
+            "fifo",
+            "a FIFO with an owner, a mode and an mtime: setting them must not open it (an open"
+                + " blocks until a writer comes, and opening a device node runs its driver)",
+            List.of("after")));
+
+    // --- exhaustion -----------------------------------------------------------------------------
+
+    Bombs.Bomb gz = Bombs.gzip(512 * 1024);
+    image(
+        root,
+        "gzip-bomb",
+        new Layer(
+            MediaType.IMAGE_LAYER_GZIP,
+            gz.compressed(),
+            Digest.of(DigestAlgorithm.SHA256, gz.expandedSha256())));
+    cases.add(
+        refused(
+            "gzip-bomb",
+            kib(gz.compressed().length)
+                + " of gzip expanding to "
+                + mib(gz.expandedSize())
+                + " (deflate's ceiling, about 1032:1): stopped at the uncompressed-size limit",
+            LayerLimitException.class,
+            0,
+            null));
+
+    Bombs.Bomb zs = Bombs.zstd(8 * 1024);
+    image(
+        root,
+        "zstd-bomb",
+        new Layer(
+            MediaType.IMAGE_LAYER_ZSTD,
+            zs.compressed(),
+            Digest.of(DigestAlgorithm.SHA256, zs.expandedSha256())));
+    cases.add(
+        refused(
+            "zstd-bomb",
+            kib(zs.compressed().length)
+                + " of zstd expanding to "
+                + mib(zs.expandedSize())
+                + " (RLE blocks): stopped at the uncompressed-size limit",
+            LayerLimitException.class,
+            0,
+            null));
+
+    String deep = "d/".repeat(2000) + "f";
+    image(root, "deep-tree", Layer.gzip(new RawTar().file(deep, "deep\n").finish()));
+    cases.add(
+        confined(
+            "deep-tree",
+            "one file under 2,000 nested directories (a "
+                + deep.length()
+                + "-character name; below a target path so long that the whole passes PATH_MAX,"
+                + " a LayerException naming the entry)",
+            List.of(deep)));
+
+    String segment = "n".repeat(200) + "/";
+    String longName = segment.repeat(25) + "f";
+    image(root, "long-name", Layer.gzip(new RawTar().file(longName, "long\n").finish()));
+    cases.add(
+        refused(
+            "long-name",
+            "a " + longName.length() + "-character name, over the 4096-character path limit",
+            LayerLimitException.class,
+            0,
+            longName.substring(0, 80) + "..."));
+
+    // --- malformed content ----------------------------------------------------------------------
+
+    image(
+        root,
+        "nul-in-name",
+        Layer.gzip(new RawTar().file("harmless", "ok\n").file("a\u0000b", "nul\n").finish()));
+    cases.add(
+        refused(
+            "nul-in-name",
+            "a PAX path with a NUL character, which no file name can hold",
+            LayerException.class,
+            0,
+            "a\u0000b"));
+
+    byte[] text =
+        "This is not a tar archive, only text that a layer blob claims to be.\n"
+            .repeat(40)
+            .getBytes(StandardCharsets.UTF_8);
+    image(root, "non-tar", Layer.tar(text));
+    cases.add(
+        refused(
+            "non-tar",
+            "a layer of text (its diff_id right), declared a tar",
+            LayerException.class,
+            0,
+            null));
+
+    byte[] tar = new RawTar().file("a", "x".repeat(4000)).file("b", "y".repeat(4000)).finish();
+    byte[] level0 = gzip(tar);
+    byte[] cut = Arrays.copyOf(level0, level0.length - 3000);
+    image(root, "truncated-gzip", new Layer(MediaType.IMAGE_LAYER_GZIP, cut, Digest.sha256(tar)));
+    cases.add(
+        refused(
+            "truncated-gzip",
+            "a gzip stream cut short (the blob's digest and size are those of the cut bytes)",
+            LayerException.class,
+            0,
+            null));
+
+    byte[] cutTar = Arrays.copyOf(tar, 512 + 1000);
+    image(root, "truncated-tar", Layer.tar(cutTar));
+    cases.add(
+        refused(
+            "truncated-tar",
+            "an uncompressed tar cut inside its first file (digest, size and diff_id those of the"
+                + " cut bytes)",
+            LayerException.class,
+            0,
+            "a"));
+
+    // --- verification ---------------------------------------------------------------------------
+
+    Path p =
+        image(root, "digest-mismatch", Layer.tar(new RawTar().file("a", "original\n").finish()));
+    Descriptor layer = layers(p).get(0);
+    Path blob = OciLayout.open(p).blobPath(layer.digest());
+    byte[] bytes = Files.readAllBytes(blob);
+    bytes[512] ^= 'o' ^ 'O'; // the first byte of the file's content
+    Files.write(blob, bytes);
+    cases.add(
+        refused(
+            "digest-mismatch",
+            "a layer blob altered after it was written: one byte of a file changed",
+            DigestMismatchException.class,
+            0,
+            null));
+
+    byte[] good = new RawTar().file("a", "content\n").finish();
+    image(
+        root,
+        "diffid-mismatch",
+        new Layer(
+            MediaType.IMAGE_LAYER_GZIP,
+            gzip(good),
+            Digest.sha256("another layer".getBytes(StandardCharsets.UTF_8))));
+    cases.add(
+        refused(
+            "diffid-mismatch",
+            "a layer whose diff_id in the config is not the digest of its uncompressed tar",
+            DigestMismatchException.class,
+            0,
+            null));
+
+    readme(root, cases);
+    return cases;
+  }
+
+  /** The layer descriptors of the corpus image in {@code layout}, base first. */
+  public static List<Descriptor> layers(Path layout) throws IOException {
+    OciLayout l = OciLayout.open(layout);
+    return l.resolve("latest", null).manifest().value().layers();
+  }
+
+  private static Path image(Path root, String name, Layer... layers) throws IOException {
+    Path dir = root.resolve(name);
+    OciLayout layout = OciLayout.create(dir);
+    Manifest.Builder manifest = Manifest.builder();
+    List<Digest> diffIds = new ArrayList<>();
+    for (Layer l : layers) {
+      manifest.addLayer(layout.writeBlob(l.mediaType(), l.blob()));
+      diffIds.add(l.diffId());
+    }
+    Descriptor config =
+        layout.writeDocument(
+            ImageConfig.builder()
+                .created(CREATED)
+                .platform(Platform.of("linux", "amd64"))
+                .rootfs(ImageConfig.RootFs.of(diffIds))
+                .build());
+    Descriptor m = layout.writeDocument(manifest.config(config).build());
+    layout.tag("latest", m.withPlatform(Platform.of("linux", "amd64")));
+    Files.deleteIfExists(dir.resolve(OciLayout.INDEX_LOCK));
+    deleteTree(dir.resolve(OciLayout.TEMP_DIR));
+    return dir;
+  }
+
+  private static void readme(Path root, List<Case> cases) throws IOException {
+    StringBuilder b = new StringBuilder();
+    b.append("# Malicious layers\n\n")
+        .append("Generated by `oci-image-layers/src/test/java/dev/ocikit/layers/corpus/")
+        .append("MaliciousLayers.java`; `MaliciousLayersTest` checks that this directory is what")
+        .append(" it builds (`-Docikit.testdata.update=true` rebuilds it) and unpacks each image")
+        .append(" into `SANDBOX/images/target`, beside sentinels in `SANDBOX/outside/` and")
+        .append(" `SANDBOX/images/sibling/`. Nothing outside the target may change, and nothing")
+        .append(" may appear at `/tmp/")
+        .append(EVIL)
+        .append("` or `/etc/")
+        .append(EVIL)
+        .append("`. The bombs are unpacked with a limit of ")
+        .append(mib(TEST_MAX_BYTES))
+        .append(" uncompressed.\n\n")
+        .append("| case | attack | outcome |\n| --- | --- | --- |\n");
+    for (Case c : cases) {
+      b.append("| `")
+          .append(c.name())
+          .append("` | ")
+          .append(c.attack().replace("|", "\\|"))
+          .append(" | ")
+          .append(c.outcome())
+          .append(" |\n");
+    }
+    Files.writeString(root.resolve("README.md"), b.toString());
+  }
+
+  private static String printable(String s) {
+    return s.replace("\u0000", "\\0");
+  }
+
+  private static String kib(long n) {
+    return (n / 1024) + " KiB";
+  }
+
+  private static String mib(long n) {
+    return (n >> 20) + " MiB";
+  }
+
+  /** Deletes a tree, deepest first. */
+  public static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    }
+  }
+
+  /** Gzip at level 0 (stored blocks), whose bytes depend on no zlib version. */
+  static byte[] gzip(byte[] content) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    GzipParameters parameters = new GzipParameters();
+    parameters.setCompressionLevel(Deflater.NO_COMPRESSION);
+    parameters.setModificationTime(0);
+    try (GzipCompressorOutputStream gz = new GzipCompressorOutputStream(out, parameters)) {
+      gz.write(content);
+    }
+    return out.toByteArray();
+  }
+}
