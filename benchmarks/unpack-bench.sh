@@ -20,7 +20,7 @@ jar="$root/oci-image-cli/target/ocikit.jar"
 
 img=$(mktemp /tmp/ocikit-bench-XXXXXX.img)
 mnt=$(mktemp -d /tmp/ocikit-bench-mnt-XXXXXX)
-cleanup() { umount "$mnt" 2>/dev/null || true; rm -rf "$mnt" "$img"; }
+cleanup() { cd /; umount "$mnt" 2>/dev/null || true; rm -rf "$mnt" "$img"; }
 trap cleanup EXIT
 truncate -s 6G "$img"
 mkfs.ext4 -q -F "$img"

@@ -141,21 +141,20 @@ public final class LayerApplier {
       BlobSource source, Descriptor layer, @Nullable Digest diffId, Path target)
       throws IOException {
     Rootfs rootfs = new Rootfs(target);
-    InputStream blob = source.open(layer);
-    Producer producer = new Producer(blob, layer);
-    Thread thread =
-        new Thread(producer, "ocikit-decompress-" + layer.digest().encoded().substring(0, 12));
-    thread.setDaemon(true);
-    thread.start();
     DigestAlgorithm algorithm =
         diffId != null && diffId.isVerifiable()
             ? diffId.requireRegistered()
             : DigestAlgorithm.SHA256;
-    try (ChunkStream chunks = new ChunkStream(producer);
-        DigestingInputStream uncompressed = new DigestingInputStream(chunks, algorithm)) {
-      Limited limited = new Limited(uncompressed, layer.digest());
+    InputStream blob = source.open(layer);
+    Producer producer = new Producer(blob, layer, algorithm);
+    Thread thread =
+        new Thread(producer, "ocikit-decompress-" + layer.digest().encoded().substring(0, 12));
+    thread.setDaemon(true);
+    thread.start();
+    // Decompressing, digesting (diff_id) and the size limit on one thread; tar and files on this.
+    try (ChunkStream chunks = new ChunkStream(producer)) {
       Applier applier = new Applier(rootfs, layer.digest());
-      TarArchiveInputStream tar = new TarArchiveInputStream(limited, "UTF-8");
+      TarArchiveInputStream tar = new TarArchiveInputStream(chunks, "UTF-8");
       long entries = 0;
       while (true) {
         TarArchiveEntry entry;
@@ -190,15 +189,15 @@ public final class LayerApplier {
       }
       // The tar reader stops at the end-of-archive marker: read the rest, so that the digests
       // cover every byte.
-      limited.transferTo(java.io.OutputStream.nullOutputStream());
+      chunks.transferTo(java.io.OutputStream.nullOutputStream());
       producer.awaitEnd();
       applier.finish();
-      Digest actual = uncompressed.digest();
+      Digest actual = producer.diffId();
       if (diffId != null && !actual.equals(diffId)) {
         throw new DigestMismatchException(
             "uncompressed layer " + layer.digest() + " (its diff_id)", diffId, actual);
       }
-      return new ApplyResult(actual, entries, uncompressed.count(), applier.notes);
+      return new ApplyResult(actual, entries, producer.uncompressedBytes(), applier.notes);
     } catch (IOException | RuntimeException e) {
       producer.cancel();
       IOException first = producer.failure();
@@ -228,14 +227,27 @@ public final class LayerApplier {
   private final class Producer implements Runnable {
     private final InputStream blob;
     private final Descriptor layer;
+    private final DigestAlgorithm algorithm;
     private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(16);
     private volatile boolean cancelled;
     private volatile @Nullable IOException failure;
     private volatile boolean done;
+    private volatile @Nullable Digest diffId;
+    private volatile long uncompressedBytes;
 
-    Producer(InputStream blob, Descriptor layer) {
+    Producer(InputStream blob, Descriptor layer, DigestAlgorithm algorithm) {
       this.blob = blob;
       this.layer = layer;
+      this.algorithm = algorithm;
+    }
+
+    /** The digest of the uncompressed tar; valid once the end was reached. */
+    Digest diffId() {
+      return java.util.Objects.requireNonNull(diffId, "the end of the layer was not reached");
+    }
+
+    long uncompressedBytes() {
+      return uncompressedBytes;
     }
 
     @Override
@@ -243,14 +255,26 @@ public final class LayerApplier {
       try (InputStream raw = new Counting(blob, layer.size())) {
         BufferedInputStream buffered = new BufferedInputStream(raw, 64 * 1024);
         String format = "layer";
-        try (InputStream in = decompress(buffered)) {
+        try (InputStream decompressed = decompress(buffered);
+            DigestingInputStream in = new DigestingInputStream(decompressed, algorithm)) {
           format = compressionName;
+          long limit = options.maxUncompressedBytes();
           while (!cancelled) {
             byte[] chunk = in.readNBytes(CHUNK);
             if (chunk.length == 0) {
               break;
             }
+            if (in.count() > limit) {
+              throw new LayerLimitException(
+                  layer.digest(),
+                  null,
+                  "expands to more than " + limit + " bytes (a decompression bomb?)");
+            }
             put(chunk);
+          }
+          if (!cancelled) {
+            uncompressedBytes = in.count();
+            diffId = in.digest();
           }
         } catch (LayerException | DigestMismatchException | SizeMismatchException e) {
           throw e;
@@ -432,61 +456,6 @@ public final class LayerApplier {
       System.arraycopy(chunk, position, b, off, n);
       position += n;
       return n;
-    }
-  }
-
-  /** Stops a decompression bomb: the uncompressed size is checked as it grows. */
-  private final class Limited extends FilterInputStream {
-    private final Digest layer;
-    private long count;
-
-    Limited(InputStream in, Digest layer) {
-      super(in);
-      this.layer = layer;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        check(1);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        check(n);
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] buffer = new byte[(int) Math.min(n, 64 * 1024)];
-      long skipped = 0;
-      while (skipped < n) {
-        int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-        if (r < 0) {
-          break;
-        }
-        skipped += r;
-      }
-      return skipped;
-    }
-
-    private void check(int n) throws LayerLimitException {
-      count += n;
-      if (count > options.maxUncompressedBytes()) {
-        throw new LayerLimitException(
-            layer,
-            null,
-            "expands to more than "
-                + options.maxUncompressedBytes()
-                + " bytes (a decompression bomb?)");
-      }
     }
   }
 
