@@ -1,0 +1,76 @@
+package dev.ocikit.layers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ocikit.layers.LayerTar.Layer;
+import dev.ocikit.model.Compression;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cases that {@code UmociEquivalenceTest} found wrong in {@link LayerApplier}, checked without
+ * umoci.
+ */
+class LayerApplierRegressionTest {
+  @TempDir Path dir;
+
+  private final boolean rootless = !Tools.root();
+
+  private Tree unpack(List<Layer> layers) throws IOException {
+    LayerTar.writeImage(dir.resolve("layout"), "t", layers);
+    Path target = dir.resolve("rootfs");
+    LayerTar.unpack(dir.resolve("layout"), "t", target, rootless);
+    return Tree.of(target);
+  }
+
+  private static Layer gzip(LayerTar tar) throws IOException {
+    return new Layer(tar.bytes(), Compression.GZIP);
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aFifoGetsTheModeAndMtimeOfItsEntryWithoutBeingOpened() throws IOException {
+    // The JVM sets a mode without following links, and times, by opening the file: on a FIFO
+    // that blocks until a writer comes, which none does.
+    FileTime mtime = FileTime.from(LayerTar.T0.plus(Duration.ofHours(1)).plusNanos(5000));
+    Tree tree =
+        unpack(List.of(gzip(new LayerTar().fifo("run/pipe").mode(0620).mtime(mtime.toInstant()))));
+    Tree.Node pipe = tree.node("run/pipe");
+    assertThat(pipe.type()).isEqualTo(Tree.Type.FIFO);
+    assertThat(pipe.mode()).isEqualTo(0620);
+    assertThat(pipe.mtime()).isEqualTo(mtime);
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void devicesGetTheOwnerModeAndMtimeOfTheirEntriesWithoutBeingOpened() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Tools.root(), "only root makes devices");
+    // Opening a device can do anything its driver does; this one has none, and open(2) fails.
+    LayerTar tar =
+        new LayerTar()
+            .charDevice("dev/no-driver", 0, 0)
+            .mode(0600)
+            .charDevice("dev/null-like", 1, 3)
+            .mode(0640)
+            .owner(1000, 1001)
+            .mtime(LayerTar.T0.plusSeconds(7))
+            .blockDevice("dev/loop-like", 7, 0)
+            .mode(0600);
+    Tree tree = unpack(List.of(gzip(tar)));
+    Tree.Node c = tree.node("dev/null-like");
+    assertThat(c.type()).isEqualTo(Tree.Type.CHAR_DEVICE);
+    assertThat(List.of(c.mode(), c.uid(), c.gid())).containsExactly(0640, 1000, 1001);
+    assertThat(c.rdev()).isEqualTo(0x103);
+    assertThat(c.mtime()).isEqualTo(FileTime.from(LayerTar.T0.plusSeconds(7)));
+    assertThat(tree.node("dev/loop-like").type()).isEqualTo(Tree.Type.BLOCK_DEVICE);
+    assertThat(tree.node("dev/loop-like").mode()).isEqualTo(0600);
+    assertThat(tree.node("dev/no-driver").mode()).isEqualTo(0600);
+  }
+}
