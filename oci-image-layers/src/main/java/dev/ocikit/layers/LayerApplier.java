@@ -498,6 +498,9 @@ public final class LayerApplier {
     /** Paths (relative to the root, resolved) this layer created or wrote. */
     private final Set<String> added = new HashSet<>();
 
+    /** Directories (relative to the root) that hold something this layer created or wrote. */
+    private final Set<String> holders = new HashSet<>();
+
     /** Directories whose metadata is set at the end, after their content. */
     private final Map<Path, TarArchiveEntry> directories = new LinkedHashMap<>();
 
@@ -544,12 +547,12 @@ public final class LayerApplier {
           Files.createDirectory(path);
         }
         directories.put(path, entry);
-        added.add(rel(path));
+        markAdded(path);
         return;
       }
       if (entry.isLink()) {
         hardlink(entry, path);
-        added.add(rel(path));
+        markAdded(path);
         return;
       }
       if (entry.isSymbolicLink()) {
@@ -577,11 +580,21 @@ public final class LayerApplier {
         notes.add(name + ": tar entry type '" + (char) entry.getLinkFlag() + "' skipped");
         return;
       }
-      added.add(rel(path));
+      markAdded(path);
     }
 
     private void createdDirectory(Path dir) {
-      added.add(rel(dir));
+      markAdded(dir);
+    }
+
+    private void markAdded(Path path) {
+      String r = rel(path);
+      added.add(r);
+      for (int i = r.lastIndexOf('/'); i > 0; i = r.lastIndexOf('/', i - 1)) {
+        if (!holders.add(r.substring(0, i))) {
+          break; // and so are its parents
+        }
+      }
     }
 
     private void whiteout(TarArchiveEntry entry, List<String> components, String base)
@@ -628,15 +641,19 @@ public final class LayerApplier {
     }
 
     /**
-     * Removes what lower layers put at {@code path}: all of it when this layer did not write it;
-     * when this layer wrote a directory there, the lower content inside it.
+     * Removes what lower layers put at {@code path}: all of it when this layer did not write it or
+     * anything in it; when this layer wrote a directory there, the lower content inside it; when
+     * this layer wrote only inside the lower directory there, that directory and its lower content,
+     * keeping what this layer wrote in a new directory.
      */
     private void hideLower(Path path) throws IOException {
       BasicFileAttributes a = Rootfs.attributes(path);
       if (a == null) {
         return;
       }
-      if (!added.contains(rel(path))) {
+      String r = rel(path);
+      boolean holder = a.isDirectory() && holders.contains(r);
+      if (!added.contains(r) && !holder) {
         Rootfs.remove(path);
         directories.remove(path);
         return;
@@ -645,6 +662,14 @@ public final class LayerApplier {
         for (Path child : Rootfs.children(path)) {
           hideLower(child);
         }
+      }
+      if (!added.contains(r)) {
+        // layer.md: "Whiteout files MUST only apply to resources in lower/parent layers", and a
+        // whiteout is applied "first ... regardless of the ordering in which the whiteout file was
+        // encountered": the lower directory goes, attributes and all, and what this layer put in
+        // it stays, in a directory made as a missing parent is.
+        Rootfs.recreateDirectory(path);
+        added.add(r);
       }
     }
 

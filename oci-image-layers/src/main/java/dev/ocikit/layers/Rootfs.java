@@ -202,6 +202,23 @@ final class Rootfs {
         });
   }
 
+  /**
+   * Replaces the directory {@code dir} by a new one, made as a missing parent is, holding the same
+   * children: the old directory's attributes go with it.
+   */
+  static void recreateDirectory(Path dir) throws IOException {
+    // No entry can leave a name beginning with .wh. in the tree (layer.md: "it is not possible to
+    // create a filesystem which has a file or directory with a name beginning with .wh.").
+    Path fresh = dir.resolveSibling(".wh..ocikit-new-directory");
+    remove(fresh);
+    Files.createDirectory(fresh);
+    for (Path child : children(dir)) {
+      Files.move(child, fresh.resolve(child.getFileName()));
+    }
+    Files.delete(dir);
+    Files.move(fresh, dir);
+  }
+
   /** The names in a directory. */
   static List<Path> children(Path dir) throws IOException {
     List<Path> out = new ArrayList<>();

@@ -73,4 +73,55 @@ class LayerApplierRegressionTest {
     assertThat(tree.node("dev/loop-like").mode()).isEqualTo(0600);
     assertThat(tree.node("dev/no-driver").mode()).isEqualTo(0600);
   }
+
+  @Test
+  void aWhiteoutAfterContentItsLayerPutInALowerDirectoryRemovesOnlyTheLowerDirectory()
+      throws IOException {
+    Layer lower =
+        gzip(
+            new LayerTar()
+                .dir("w")
+                .mode(0700)
+                .owner(1000, 1000)
+                .xattr("user.lower", "yes")
+                .file("w/old", "old"));
+    Layer upper =
+        gzip(
+            new LayerTar()
+                .file("w/new", "new")
+                .whiteout("w")
+                .file("implicit/parent/file", "a directory made as a missing parent"));
+    Tree tree = unpack(List.of(lower, upper));
+    // layer.md: "Whiteout files MUST only apply to resources in lower/parent layers. Files that
+    // are present in the same layer as a whiteout file can only be hidden by whiteout files in
+    // subsequent layers."
+    assertThat(tree.nodes()).containsKey("w/new").doesNotContainKey("w/old");
+    // The lower w went, with its mode, owner and xattrs: w is now what a missing parent is.
+    Tree.Node implicit = tree.node("implicit");
+    Tree.Node w = tree.node("w");
+    assertThat(List.of(w.mode(), w.uid(), w.gid()))
+        .containsExactly(implicit.mode(), implicit.uid(), implicit.gid());
+    assertThat(w.xattrs()).isEmpty();
+  }
+
+  @Test
+  void anOpaqueWhiteoutAfterItsSiblingsHidesOnlyLowerContent() throws IOException {
+    Layer lower =
+        gzip(
+            new LayerTar()
+                .dir("a")
+                .dir("a/b")
+                .mode(0700)
+                .dir("a/b/c")
+                .file("a/b/c/bar", "bar")
+                .file("a/x", "x"));
+    // layer.md's example, without its directory entries: the opaque whiteout comes last, after
+    // content put in a lower subdirectory.
+    Layer upper = gzip(new LayerTar().file("a/b/c/foo", "foo").opaque("a"));
+    Tree tree = unpack(List.of(lower, upper));
+    // layer.md: "a/.wh..wh..opq is applied first, before creating the new version of a/b,
+    // regardless of the ordering in which the whiteout file was encountered."
+    assertThat(tree.nodes().keySet()).containsExactly(".", "a", "a/b", "a/b/c", "a/b/c/foo");
+    assertThat(tree.node("a/b").mode()).isEqualTo(tree.node("a/b/c").mode());
+  }
 }
