@@ -156,6 +156,7 @@ public final class LayerApplier {
       Applier applier = new Applier(rootfs, layer.digest());
       TarArchiveInputStream tar = new TarArchiveInputStream(chunks, "UTF-8");
       long entries = 0;
+      long dataEnd = -1; // where the data of the last entry ends in the tar
       while (true) {
         TarArchiveEntry entry;
         try {
@@ -165,11 +166,20 @@ public final class LayerApplier {
           if (e instanceof LayerException) {
             throw e;
           }
+          if (limited.count == dataEnd && limited.read() < 0) {
+            // The tar ends right after the data of its last entry, without the padding of that
+            // entry's last record and the end-of-archive records: so do the layers of umoci 0.4.7's
+            // insert (umoci#436), which Go's archive/tar, and so containerd, Docker and umoci,
+            // read as complete. The diff_id covers exactly these bytes.
+            applier.notes.add("the tar ends without padding and end-of-archive records");
+            break;
+          }
           throw new LayerException(layer.digest(), null, "not a valid tar archive: " + message(e));
         }
         if (entry == null) {
           break;
         }
+        dataEnd = limited.count + entry.getSize();
         if (++entries > options.maxEntries()) {
           throw new LayerLimitException(
               layer.digest(), entry.getName(), "more than " + options.maxEntries() + " entries");

@@ -1,13 +1,16 @@
 package dev.ocikit.layers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ocikit.layers.LayerTar.Layer;
 import dev.ocikit.model.Compression;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -123,5 +126,61 @@ class LayerApplierRegressionTest {
     // regardless of the ordering in which the whiteout file was encountered."
     assertThat(tree.nodes().keySet()).containsExactly(".", "a", "a/b", "a/b/c", "a/b/c/foo");
     assertThat(tree.node("a/b").mode()).isEqualTo(tree.node("a/b/c").mode());
+  }
+
+  /** A tar of {@code tar} cut {@code extra} bytes after the end of {@code lastContent}. */
+  private static byte[] cut(LayerTar tar, String lastContent, int extra) throws IOException {
+    byte[] bytes = tar.bytes();
+    byte[] content = lastContent.getBytes(StandardCharsets.UTF_8);
+    int at = indexOf(bytes, content);
+    return Arrays.copyOf(bytes, at + content.length + extra);
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
+
+  @Test
+  void aTarEndingRightAfterItsLastFilesDataIsReadAsCompleteAsUmoci047InsertWritesThem()
+      throws IOException {
+    LayerTar tar = new LayerTar().dir("etc").file("etc/last", "the last file's data");
+    byte[] bytes = cut(tar, "the last file's data", 0);
+    assertThat(bytes.length % 512).isNotZero();
+    Tree tree = unpack(List.of(new Layer(bytes, Compression.NONE)));
+    assertThat(tree.node("etc/last").size()).isEqualTo(20);
+
+    // Only there: cut inside the data, or inside the padding, the tar is not a tar.
+    for (int extra : new int[] {-1, 100}) {
+      Path layout = dir.resolve("cut" + extra);
+      LayerTar.writeImage(
+          layout,
+          "t",
+          List.of(new Layer(cut(tar, "the last file's data", extra), Compression.NONE)));
+      assertThatThrownBy(() -> LayerTar.unpack(layout, "t", dir.resolve("out" + extra), rootless))
+          .as("cut %d bytes after the data", extra)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("runcated");
+    }
+  }
+
+  @Test
+  void theNoteOfATarWithoutEndOfArchiveRecordsSaysSo() throws IOException {
+    LayerTar tar = new LayerTar().file("f", "data");
+    LayerTar.writeImage(
+        dir.resolve("layout"), "t", List.of(new Layer(cut(tar, "data", 0), Compression.GZIP)));
+    ImageUnpacker.Result result =
+        LayerTar.unpack(dir.resolve("layout"), "t", dir.resolve("rootfs"), rootless);
+    assertThat(result.layers().get(0).notes())
+        .containsExactly("the tar ends without padding and end-of-archive records");
+    assertThat(Tree.of(dir.resolve("rootfs")).node("f").size()).isEqualTo(4);
   }
 }
