@@ -889,9 +889,10 @@ public final class LayerApplier {
           notes.add(entry.getName() + ": xattr " + xattr + " not set (no support here)");
           continue;
         }
+        // commons-compress decodes PAX values as UTF-8: encoding them so gives back their bytes.
         view.write(
             xattr.substring("user.".length()),
-            ByteBuffer.wrap(pax.getValue().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+            ByteBuffer.wrap(pax.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       }
     }
 

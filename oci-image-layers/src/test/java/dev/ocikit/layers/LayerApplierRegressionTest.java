@@ -183,4 +183,12 @@ class LayerApplierRegressionTest {
         .containsExactly("the tar ends without padding and end-of-archive records");
     assertThat(Tree.of(dir.resolve("rootfs")).node("f").size()).isEqualTo(4);
   }
+
+  @Test
+  void aNonAsciiXattrValueKeepsItsBytes() throws IOException {
+    // PAX records are UTF-8 (as Go's archive/tar writes xattr values, byte for byte): "ü" is
+    // c3 bc, not the ISO-8859-1 fc.
+    Tree tree = unpack(List.of(gzip(new LayerTar().file("f", "x").xattr("user.word", "grüß 🎉"))));
+    assertThat(tree.node("f").xattrs()).containsEntry("user.word", "grüß 🎉");
+  }
 }
