@@ -45,9 +45,9 @@ for i in range(30000):
     total += size
 print("generated %d files, %d MB" % (30000, total >> 20))
 PY
-# The image is built here, not with umoci insert: umoci 0.4.7's insert of a tree this large wrote
-# a tar cut short inside a complete gzip stream (gzip -t passes, tar -t fails), which ocikit
-# rightly refuses and umoci unpack silently accepts.
+# The image is built here, not with umoci insert: umoci 0.4.7's insert never closes its tar writer
+# (umoci#436), so its layers end without the end-of-archive records (gzip -t passes, GNU tar -t
+# fails); ocikit reads them as Go's archive/tar does, with a note, but tar -xzf would not.
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@1767225600 -cf layer.tar tree
 gzip -6 -n -c layer.tar > layer.tar.gz
 zstd -q -3 -c layer.tar > layer.tar.zst

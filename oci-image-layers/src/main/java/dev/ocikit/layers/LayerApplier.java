@@ -166,7 +166,7 @@ public final class LayerApplier {
           if (e instanceof LayerException) {
             throw e;
           }
-          if (limited.count == dataEnd && limited.read() < 0) {
+          if (chunks.count == dataEnd && chunks.read() < 0) {
             // The tar ends right after the data of its last entry, without the padding of that
             // entry's last record and the end-of-archive records: so do the layers of umoci 0.4.7's
             // insert (umoci#436), which Go's archive/tar, and so containerd, Docker and umoci,
@@ -179,7 +179,7 @@ public final class LayerApplier {
         if (entry == null) {
           break;
         }
-        dataEnd = limited.count + entry.getSize();
+        dataEnd = chunks.count + entry.getSize();
         if (++entries > options.maxEntries()) {
           throw new LayerLimitException(
               layer.digest(), entry.getName(), "more than " + options.maxEntries() + " entries");
@@ -440,6 +440,9 @@ public final class LayerApplier {
     private byte @Nullable [] chunk = new byte[0];
     private int position;
 
+    /** The bytes read so far: the position in the uncompressed tar. */
+    long count;
+
     ChunkStream(Producer producer) {
       this.producer = producer;
     }
@@ -465,6 +468,7 @@ public final class LayerApplier {
       int n = Math.min(len, chunk.length - position);
       System.arraycopy(chunk, position, b, off, n);
       position += n;
+      count += n;
       return n;
     }
   }
