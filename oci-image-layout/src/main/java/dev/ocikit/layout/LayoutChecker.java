@@ -152,6 +152,34 @@ public final class LayoutChecker {
     }
   }
 
+  /**
+   * Validates a document and, when it has no errors, maps it onto the model: the bytes are parsed
+   * once, and the same tree serves both.
+   */
+  private <T> Optional<T> validated(String file, DocumentType type, byte[] bytes, Class<T> model) {
+    tools.jackson.databind.JsonNode tree;
+    try {
+      tree = OciJson.readTree(bytes);
+    } catch (InvalidDocumentException e) {
+      problems.add(LayoutProblem.of(file, Problem.error(e.pointer(), e.reason())));
+      return Optional.empty();
+    }
+    boolean valid = true;
+    for (Problem p : Validator.get().validate(type, tree)) {
+      problems.add(LayoutProblem.of(file, p));
+      valid &= !p.isError();
+    }
+    if (!valid) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(OciJson.fromTree(tree, model));
+    } catch (InvalidDocumentException e) {
+      problems.add(LayoutProblem.error(file, e.getMessage()));
+      return Optional.empty();
+    }
+  }
+
   /** Validates a document; true when it has no errors. */
   private boolean document(String file, DocumentType type, byte[] bytes) {
     boolean valid = true;
@@ -233,17 +261,12 @@ public final class LayoutChecker {
   }
 
   private void manifest(Descriptor d, int depth) {
-    Optional<byte[]> bytes = read(d);
-    if (bytes.isEmpty() || !document(file(d.digest()), DocumentType.MANIFEST, bytes.get())) {
+    Optional<Manifest> parsed =
+        read(d).flatMap(b -> validated(file(d.digest()), DocumentType.MANIFEST, b, Manifest.class));
+    if (parsed.isEmpty()) {
       return;
     }
-    Manifest m;
-    try {
-      m = OciJson.parseManifest(bytes.get()).value();
-    } catch (InvalidDocumentException e) {
-      problems.add(LayoutProblem.error(file(d.digest()), e.getMessage()));
-      return;
-    }
+    Manifest m = parsed.get();
     mediaTypeAgrees(d, m.mediaType());
     String here = file(d.digest());
     Descriptor config = m.config();
@@ -281,30 +304,17 @@ public final class LayoutChecker {
   }
 
   private Optional<ImageConfig> config(Descriptor d) {
-    Optional<byte[]> bytes = read(d);
-    if (bytes.isEmpty() || !document(file(d.digest()), DocumentType.CONFIG, bytes.get())) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(OciJson.parseConfig(bytes.get()).value());
-    } catch (InvalidDocumentException e) {
-      problems.add(LayoutProblem.error(file(d.digest()), e.getMessage()));
-      return Optional.empty();
-    }
+    return read(d)
+        .flatMap(b -> validated(file(d.digest()), DocumentType.CONFIG, b, ImageConfig.class));
   }
 
   private void index(Descriptor d, int depth) {
-    Optional<byte[]> bytes = read(d);
-    if (bytes.isEmpty() || !document(file(d.digest()), DocumentType.INDEX, bytes.get())) {
+    Optional<Index> parsed =
+        read(d).flatMap(b -> validated(file(d.digest()), DocumentType.INDEX, b, Index.class));
+    if (parsed.isEmpty()) {
       return;
     }
-    Index index;
-    try {
-      index = OciJson.parseIndex(bytes.get()).value();
-    } catch (InvalidDocumentException e) {
-      problems.add(LayoutProblem.error(file(d.digest()), e.getMessage()));
-      return;
-    }
+    Index index = parsed.get();
     mediaTypeAgrees(d, index.mediaType());
     for (int i = 0; i < index.manifests().size(); i++) {
       reachable(index.manifests().get(i), file(d.digest()) + " /manifests/" + i, depth + 1);
