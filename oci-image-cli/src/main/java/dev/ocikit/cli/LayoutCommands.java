@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -112,14 +113,7 @@ final class LayoutCommands {
         description = "A layout directory, an oci-archive tar or a docker-save tar.")
     Path layout;
 
-    @Option(names = "--ref", paramLabel = "REF", description = "A ref name or a digest.")
-    String ref;
-
-    @Option(
-        names = "--platform",
-        paramLabel = "OS/ARCH[/VARIANT]",
-        description = "The platform to choose in an index (default: this machine's).")
-    String platform;
+    @Mixin ImageSelection image;
 
     @Override
     public Integer call() {
@@ -127,9 +121,7 @@ final class LayoutCommands {
           spec,
           () -> {
             try (ImageLayout l = ImageLayouts.open(layout)) {
-              Platform p = platform(platform);
-              ImageRef image = ref == null ? l.resolveOnly(p) : l.resolve(ref, p);
-              spec.commandLine().getOut().println(json(image));
+              spec.commandLine().getOut().println(json(image.resolve(l)));
             }
             return 0;
           });

@@ -8,11 +8,11 @@ import dev.ocikit.layout.ImageLayout;
 import dev.ocikit.layout.ImageLayouts;
 import dev.ocikit.layout.ImageRef;
 import dev.ocikit.model.Descriptor;
-import dev.ocikit.model.Platform;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,14 +40,7 @@ final class UnpackCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "DEST", description = "The directory to unpack into.")
   Path target;
 
-  @Option(names = "--ref", paramLabel = "REF", description = "A ref name or a digest.")
-  String ref;
-
-  @Option(
-      names = "--platform",
-      paramLabel = "OS/ARCH[/VARIANT]",
-      description = "The platform to choose in an index (default: this machine's).")
-  String platform;
+  @Mixin ImageSelection selection;
 
   @Option(
       names = "--rootless",
@@ -61,8 +54,7 @@ final class UnpackCommand implements Callable<Integer> {
         spec,
         () -> {
           try (ImageLayout l = ImageLayouts.open(layout)) {
-            Platform p = LayoutCommands.platform(platform);
-            ImageRef image = ref == null ? l.resolveOnly(p) : l.resolve(ref, p);
+            ImageRef image = selection.resolve(l);
             boolean rootlessNow = rootless || !isRoot();
             ImageUnpacker unpacker =
                 new ImageUnpacker(

@@ -34,7 +34,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 
 /**
  * An image layout packed as a tar file (<a
@@ -102,21 +101,9 @@ public final class OciArchive implements ImageLayout, Closeable {
       throw tar.error(
           name, "missing: not an image layout (it MUST have an oci-layout file)" + hint);
     }
-    byte[] bytes = tar.readAll(name, header, 64 * 1024);
-    LayoutHeader h;
-    try {
-      h = OciJson.parseLayoutHeader(bytes).value();
-    } catch (InvalidDocumentException e) {
-      throw tar.error(name, e.getMessage());
-    }
-    if (!LayoutHeader.VERSION_1_0_0.equals(h.imageLayoutVersion())) {
-      throw tar.error(
-          name,
-          "imageLayoutVersion is \""
-              + h.imageLayoutVersion()
-              + "\", but only "
-              + LayoutHeader.VERSION_1_0_0
-              + " is defined");
+    String problem = LayoutDocuments.headerProblem(tar.readAll(name, header, 64 * 1024));
+    if (problem != null) {
+      throw tar.error(name, problem);
     }
   }
 
@@ -210,15 +197,9 @@ public final class OciArchive implements ImageLayout, Closeable {
       throw new DocumentTooLargeException(digest, size, documentLimit);
     }
     byte[] bytes = readDocument(Descriptor.of(MediaType.OCTET_STREAM, digest, size));
-    String mediaType = MediaType.IMAGE_MANIFEST;
+    String mediaType;
     try {
-      JsonNode tree = OciJson.readTree(bytes);
-      JsonNode mt = tree.get("mediaType");
-      if (mt != null && mt.isString()) {
-        mediaType = mt.stringValue();
-      } else if (tree.has("manifests")) {
-        mediaType = MediaType.IMAGE_INDEX;
-      }
+      mediaType = LayoutDocuments.declaredMediaType(bytes);
     } catch (InvalidDocumentException e) {
       throw tar.error(BlobPaths.relative(digest), e.getMessage());
     }

@@ -164,20 +164,9 @@ public final class OciLayout implements ImageLayout {
     if (Files.size(header) > 64 * 1024) {
       throw new LayoutException(header, "too large for an oci-layout file");
     }
-    LayoutHeader h;
-    try {
-      h = OciJson.parseLayoutHeader(Files.readAllBytes(header)).value();
-    } catch (InvalidDocumentException e) {
-      throw new LayoutException(header, e.getMessage());
-    }
-    if (!LayoutHeader.VERSION_1_0_0.equals(h.imageLayoutVersion())) {
-      throw new LayoutException(
-          header,
-          "imageLayoutVersion is \""
-              + h.imageLayoutVersion()
-              + "\", but only "
-              + LayoutHeader.VERSION_1_0_0
-              + " is defined");
+    String problem = LayoutDocuments.headerProblem(Files.readAllBytes(header));
+    if (problem != null) {
+      throw new LayoutException(header, problem);
     }
   }
 
@@ -574,15 +563,9 @@ public final class OciLayout implements ImageLayout {
       throw new DocumentTooLargeException(digest, size, documentLimit);
     }
     byte[] bytes = readDocument(Descriptor.of(MediaType.OCTET_STREAM, digest, size));
-    String mediaType = MediaType.IMAGE_MANIFEST;
+    String mediaType;
     try {
-      tools.jackson.databind.JsonNode tree = OciJson.readTree(bytes);
-      tools.jackson.databind.JsonNode mt = tree.get("mediaType");
-      if (mt != null && mt.isString()) {
-        mediaType = mt.stringValue();
-      } else if (tree.has("manifests")) {
-        mediaType = MediaType.IMAGE_INDEX;
-      }
+      mediaType = LayoutDocuments.declaredMediaType(bytes);
     } catch (InvalidDocumentException e) {
       throw new LayoutException(path, e.getMessage());
     }
