@@ -1,6 +1,7 @@
 package dev.ocikit.layout;
 
 import dev.ocikit.blob.BlobNotFoundException;
+import dev.ocikit.json.Parsed;
 import dev.ocikit.model.Descriptor;
 import dev.ocikit.model.Index;
 import dev.ocikit.model.Manifest;
@@ -29,19 +30,29 @@ final class Copier {
     if (!done.add(d.digest())) {
       return;
     }
+    // A document is read once: parsed for its children, then stored from the same verified bytes.
     if (MediaType.isManifest(d.mediaType())) {
-      Manifest m = source.readManifest(d).value();
-      copy(m.config(), depth + 1);
-      for (Descriptor layer : m.layers()) {
+      Parsed<Manifest> m = source.readManifest(d);
+      copy(m.value().config(), depth + 1);
+      for (Descriptor layer : m.value().layers()) {
         copy(layer, depth + 1);
       }
+      document(d, m.bytes());
     } else if (MediaType.isIndex(d.mediaType())) {
-      Index i = source.readIndex(d).value();
-      for (Descriptor child : i.manifests()) {
+      Parsed<Index> i = source.readIndex(d);
+      for (Descriptor child : i.value().manifests()) {
         copy(child, depth + 1);
       }
+      document(d, i.bytes());
+    } else {
+      blob(d);
     }
-    blob(d);
+  }
+
+  private void document(Descriptor d, byte[] verified) throws IOException {
+    if (d.data() == null) {
+      target.storeVerified(d, verified);
+    }
   }
 
   private void blob(Descriptor d) throws IOException {

@@ -306,22 +306,38 @@ public final class OciLayout implements ImageLayout {
    * @throws SizeMismatchException if the content is not {@code expected.size()} bytes
    * @throws DigestMismatchException if its digest is not {@code expected.digest()}
    */
-  @SuppressWarnings("try") // the lock is held for the body of the try, not used in it
   public Descriptor writeBlob(Descriptor expected, InputStream content) throws IOException {
+    expected.digest().requireRegistered();
+    return store(expected, content, true);
+  }
+
+  /**
+   * Stores bytes that were already verified against {@code descriptor} (read through a {@link
+   * dev.ocikit.blob.BlobSource}, or digested just now), without digesting them again.
+   */
+  Descriptor storeVerified(Descriptor descriptor, byte[] bytes) throws IOException {
+    return store(descriptor, new ByteArrayInputStream(bytes), false);
+  }
+
+  @SuppressWarnings("try") // the lock is held for the body of the try, not used in it
+  private Descriptor store(Descriptor expected, InputStream content, boolean verify)
+      throws IOException {
     Digest digest = expected.digest();
-    digest.requireRegistered();
     if (contains(digest)) {
       return expected; // content-addressed: nothing to write, nothing to read
     }
     VerifyingInputStream verified =
-        new VerifyingInputStream(content, digest, expected.size(), "content for " + digest);
+        verify
+            ? new VerifyingInputStream(content, digest, expected.size(), "content for " + digest)
+            : null;
     Path temp = tempFile();
     try (FileChannel channel =
             FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
         FileLock writing = channel.lock()) {
-      verified.transferTo(unclosable(Channels.newOutputStream(channel)));
+      (verified != null ? verified : content)
+          .transferTo(unclosable(Channels.newOutputStream(channel)));
       channel.force(true);
-      if (!verified.isVerified()) {
+      if (verified != null && !verified.isVerified()) {
         throw new IOException("content for " + digest + " was not read to its end");
       }
       install(temp, digest);
@@ -331,10 +347,10 @@ public final class OciLayout implements ImageLayout {
     return expected;
   }
 
-  /** Writes a document canonically as a blob and returns its descriptor. */
+  /** Writes a document canonically as a blob and returns its descriptor (one digest computed). */
   public Descriptor writeDocument(OciDocument document) throws IOException {
     Parsed<OciDocument> p = OciJson.serialize(document);
-    return writeBlob(p.descriptor(), new ByteArrayInputStream(p.bytes()));
+    return storeVerified(p.descriptor(), p.bytes());
   }
 
   /**
