@@ -50,6 +50,7 @@ final class UnpackCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
+    Warmup.start();
     return LayoutCommands.guarded(
         spec,
         () -> {

@@ -68,9 +68,21 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LayerApplier {
   private static final int CHUNK = 256 * 1024;
+
+  /**
+   * Files up to this size are written in the background; larger ones stream on the tar's thread.
+   */
+  private static final int BACKGROUND_FILE = CHUNK;
+
+  /** Content waiting for the background writer, at most. */
+  private static final long BACKGROUND_BYTES = 8L << 20;
+
   private static final String WHITEOUT = ".wh.";
   private static final String OPAQUE = ".wh..wh..opq";
   private static final byte[] EOF = new byte[0];
+
+  /** A directory made in a set-group-ID one: its group and mode are not this process's. */
+  private static final int INHERITED = -2;
 
   /** The ids new files get (this process's, from /proc/self on Linux); -1 when unknown. */
   private static final int PROCESS_UID = processId("unix:uid");
@@ -152,8 +164,9 @@ public final class LayerApplier {
     thread.setDaemon(true);
     thread.start();
     // Decompressing, digesting (diff_id) and the size limit on one thread; tar and files on this.
-    try (ChunkStream chunks = new ChunkStream(producer)) {
-      Applier applier = new Applier(rootfs, layer.digest());
+    boolean empty = Rootfs.children(rootfs.root()).isEmpty();
+    try (ChunkStream chunks = new ChunkStream(producer);
+        Applier applier = new Applier(rootfs, layer.digest(), empty)) {
       TarArchiveInputStream tar = new TarArchiveInputStream(chunks, "UTF-8");
       long entries = 0;
       long dataEnd = -1; // where the data of the last entry ends in the tar
@@ -207,7 +220,8 @@ public final class LayerApplier {
         throw new DigestMismatchException(
             "uncompressed layer " + layer.digest() + " (its diff_id)", diffId, actual);
       }
-      return new ApplyResult(actual, entries, producer.uncompressedBytes(), applier.notes);
+      return new ApplyResult(
+          actual, entries, producer.uncompressedBytes(), List.copyOf(applier.notes));
     } catch (IOException | RuntimeException e) {
       producer.cancel();
       IOException first = producer.failure();
@@ -239,6 +253,10 @@ public final class LayerApplier {
     private final Descriptor layer;
     private final DigestAlgorithm algorithm;
     private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(16);
+
+    /** Chunks the applier has read, for reuse: no garbage per chunk. */
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(20);
+
     private volatile boolean cancelled;
     private volatile @Nullable IOException failure;
     private volatile boolean done;
@@ -270,9 +288,16 @@ public final class LayerApplier {
           format = compressionName;
           long limit = options.maxUncompressedBytes();
           while (!cancelled) {
-            byte[] chunk = in.readNBytes(CHUNK);
-            if (chunk.length == 0) {
+            byte[] chunk = free.poll();
+            if (chunk == null) {
+              chunk = new byte[CHUNK];
+            }
+            int n = in.readNBytes(chunk, 0, CHUNK);
+            if (n == 0) {
               break;
+            }
+            if (n < CHUNK) {
+              chunk = java.util.Arrays.copyOf(chunk, n); // the last one: chunks are full but it
             }
             if (in.count() > limit) {
               throw new LayerLimitException(
@@ -459,6 +484,9 @@ public final class LayerApplier {
         return 0;
       }
       while (chunk != null && position == chunk.length) {
+        if (chunk.length == CHUNK) {
+          producer.free.offer(chunk);
+        }
         chunk = producer.take();
         position = 0;
       }
@@ -505,7 +533,7 @@ public final class LayerApplier {
   }
 
   /** The changeset semantics, entry by entry. */
-  private final class Applier {
+  private final class Applier implements AutoCloseable {
     private final Rootfs rootfs;
     private final Digest layer;
 
@@ -518,15 +546,82 @@ public final class LayerApplier {
     /** Directories whose metadata is set at the end, after their content. */
     private final Map<Path, TarArchiveEntry> directories = new LinkedHashMap<>();
 
-    private final List<String> notes = new ArrayList<>();
+    /**
+     * Directories this layer created, with the permission bits mkdir gave them (-1 when not known)
+     * and this process's ids, or {@link #INHERITED} when a set-group-ID parent gave them its group
+     * and that bit: the owner and mode of the others need setting at the end only when their entry
+     * asks for others.
+     */
+    private final Map<Path, Integer> ours = new HashMap<>();
 
-    Applier(Rootfs rootfs, Digest layer) {
+    private final List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** File content of large files passes through this, one buffer for the whole layer. */
+    private final byte[] buffer = new byte[CHUNK];
+
+    /** Whether the target was empty when this layer began: then only this layer put things. */
+    private final boolean startedEmpty;
+
+    /** New small files are written on a thread of their own, in order. */
+    private final BackgroundWrites writes;
+
+    /** Paths handed to {@link #writes} since the last {@link #sync()}. */
+    private final Set<Path> pending = new HashSet<>();
+
+    /** What a lookup that creates missing parents tells this applier. */
+    private final Rootfs.Created creating =
+        new Rootfs.Created() {
+          @Override
+          public void directory(Path path) throws IOException {
+            createdDirectory(path);
+          }
+
+          @Override
+          public boolean settle(Path path) throws IOException {
+            return Applier.this.settle(path);
+          }
+        };
+
+    /** The length of the root's path and its separator. */
+    private final int rootPrefix;
+
+    Applier(Rootfs rootfs, Digest layer, boolean startedEmpty) {
       this.rootfs = rootfs;
+      String root = rootfs.root().toString();
+      this.rootPrefix = root.endsWith("/") ? root.length() : root.length() + 1;
       this.layer = layer;
+      this.startedEmpty = startedEmpty;
+      this.writes =
+          new BackgroundWrites(
+              "ocikit-write-" + layer.encoded().substring(0, 12), BACKGROUND_BYTES);
     }
 
+    @Override
+    public void close() {
+      writes.close();
+    }
+
+    /** Waits for the background writes: before anything that removes, links or overwrites. */
+    private void sync() throws IOException {
+      if (!pending.isEmpty()) {
+        writes.sync();
+        pending.clear();
+      }
+    }
+
+    /** Syncs when {@code path} is still to be written; whether it did. */
+    private boolean settle(Path path) throws IOException {
+      if (pending.contains(path)) {
+        sync();
+        return true;
+      }
+      return false;
+    }
+
+    /** A path under the root, relative to it ("a/b"); paths here are always under the root. */
     private String rel(Path p) {
-      return rootfs.root().relativize(p).toString();
+      String s = p.toString();
+      return s.length() > rootPrefix ? s.substring(rootPrefix) : "";
     }
 
     void apply(TarArchiveEntry entry, InputStream content) throws IOException {
@@ -552,13 +647,19 @@ public final class LayerApplier {
         whiteout(entry, components, base);
         return;
       }
-      Path parent = rootfs.parent(components, true, this::createdDirectory);
+      Path parent = rootfs.parent(components, true, creating);
       Path path = parent.resolve(base);
+      settle(path);
       if (entry.isDirectory()) {
-        BasicFileAttributes existing = Rootfs.attributes(path);
-        if (existing == null || !existing.isDirectory()) {
-          Rootfs.remove(path);
-          Files.createDirectory(path);
+        // mkdir first, and look only when something is there: one syscall for a new directory.
+        if (!makeDirectory(path, entry.getMode(), parent)) {
+          BasicFileAttributes existing = Rootfs.attributes(path);
+          if (existing == null || !existing.isDirectory()) {
+            replace(path);
+            if (!makeDirectory(path, entry.getMode(), parent)) {
+              throw new java.nio.file.FileAlreadyExistsException(path.toString());
+            }
+          }
         }
         directories.put(path, entry);
         markAdded(path);
@@ -576,11 +677,25 @@ public final class LayerApplier {
           replace(path);
           Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
         }
-        metadata(path, entry, true);
+        metadata(path, entry, true, ownedAsCreated(parent), false);
       } else if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice()) {
         replace(path);
         special(entry, path);
       } else if (entry.isFile()) {
+        long size = entry.getSize();
+        if (size <= BACKGROUND_FILE && nothingAt(path)) {
+          // A new small file where nothing is: written in the background, in order.
+          byte[] data = new byte[(int) size];
+          if (content.readNBytes(data, 0, data.length) != data.length) {
+            throw new LayerException(layer, name, "the tar ends inside this file");
+          }
+          boolean owned = ownedAsCreated(parent);
+          pending.add(path);
+          writes.submit(() -> writeInBackground(path, entry, data, owned), size);
+          markAdded(path);
+          return;
+        }
+        sync();
         // Create first and remove only when something is there: one syscall less per new file.
         boolean modeSet;
         try {
@@ -589,7 +704,7 @@ public final class LayerApplier {
           replace(path);
           modeSet = write(path, content, entry.getSize(), entry.getMode());
         }
-        metadata(path, entry, false, true, modeSet);
+        metadata(path, entry, false, ownedAsCreated(parent), modeSet);
       } else {
         notes.add(name + ": tar entry type '" + (char) entry.getLinkFlag() + "' skipped");
         return;
@@ -597,8 +712,76 @@ public final class LayerApplier {
       markAdded(path);
     }
 
-    private void createdDirectory(Path dir) {
+    /** Whether nothing is at {@code path}, without a lookup when the layer is the first. */
+    private boolean nothingAt(Path path) throws IOException {
+      return (startedEmpty && !added.contains(rel(path))) || Rootfs.attributes(path) == null;
+    }
+
+    private void writeInBackground(Path path, TarArchiveEntry entry, byte[] data, boolean owned)
+        throws IOException {
+      try {
+        boolean modeSet;
+        try (FileChannel out = create(path, entry.getMode())) {
+          ByteBuffer b = ByteBuffer.wrap(data);
+          while (b.hasRemaining()) {
+            out.write(b);
+          }
+          modeSet = modeGivenAtCreation(entry.getMode());
+        }
+        metadata(path, entry, false, owned, modeSet);
+      } catch (LayerException | InterruptedIOException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        LayerException wrapped =
+            new LayerException(layer, entry.getName(), "cannot apply: " + message(e));
+        wrapped.initCause(e);
+        throw wrapped;
+      }
+    }
+
+    private void createdDirectory(Path dir) throws IOException {
+      Path parent = dir.getParent();
+      ours.put(
+          dir,
+          parent == null || !ownedAsCreated(parent) ? INHERITED : UMASK < 0 ? -1 : 0777 & ~UMASK);
       markAdded(dir);
+    }
+
+    /**
+     * Creates the directory of an entry, with its permissions when they let this process fill it
+     * (the rest are set at the end); false when something is already there.
+     */
+    private boolean makeDirectory(Path path, int mode, Path parent) throws IOException {
+      int perms = (mode & 0700) == 0700 ? mode & 0777 : 0777;
+      try {
+        if (perms == 0777) {
+          Files.createDirectory(path);
+        } else {
+          Files.createDirectory(
+              path,
+              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(permissions(perms)));
+        }
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        return false;
+      }
+      // What mkdir gave it, when known: the umask applies, and a set-group-ID parent passes on its
+      // group and that bit, so then the owner and the mode are set at the end as for any directory.
+      ours.put(path, !ownedAsCreated(parent) ? INHERITED : UMASK < 0 ? -1 : perms & ~UMASK);
+      return true;
+    }
+
+    /**
+     * Whether what this process creates in {@code dir} gets this process's ids: always, unless the
+     * directory has the set-group-ID bit, which gives new entries its group (and new directories
+     * that bit). Directories this layer made never have it before the end.
+     */
+    private boolean ownedAsCreated(Path dir) throws IOException {
+      Integer made = ours.get(dir);
+      if (made != null) {
+        return made != INHERITED;
+      }
+      Object mode = Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      return mode instanceof Integer m && (m & 02000) == 0;
     }
 
     private void markAdded(Path path) {
@@ -613,6 +796,7 @@ public final class LayerApplier {
 
     private void whiteout(TarArchiveEntry entry, List<String> components, String base)
         throws IOException {
+      sync();
       String name = entry.getName();
       if (base.equals(OPAQUE)) {
         Path dir = parentIfDirectory(components);
@@ -670,6 +854,7 @@ public final class LayerApplier {
       if (!added.contains(r) && !holder) {
         Rootfs.remove(path);
         directories.remove(path);
+        ours.remove(path);
         return;
       }
       if (a.isDirectory()) {
@@ -688,6 +873,7 @@ public final class LayerApplier {
     }
 
     private void hardlink(TarArchiveEntry entry, Path path) throws IOException {
+      sync(); // its target may be a file still to be written
       String name = entry.getName();
       List<String> target = Rootfs.clean(entry.getLinkName());
       if (target == null || target.isEmpty()) {
@@ -711,6 +897,7 @@ public final class LayerApplier {
       }
       Rootfs.remove(path);
       directories.remove(path);
+      ours.remove(path);
       Files.createLink(path, targetPath); // link(2) does not follow a symlink: it links the link
     }
 
@@ -798,8 +985,10 @@ public final class LayerApplier {
 
     /** Removes what is at {@code path} before an entry replaces it. */
     private void replace(Path path) throws IOException {
+      sync();
       Rootfs.remove(path);
       directories.remove(path);
+      ours.remove(path);
     }
 
     /**
@@ -808,16 +997,7 @@ public final class LayerApplier {
      * that the umask takes away), so that no chmod is needed.
      */
     private boolean write(Path path, InputStream content, long size, int mode) throws IOException {
-      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = permissions(mode);
-      try (FileChannel out =
-          FileChannel.open(
-              path,
-              java.util.Set.<java.nio.file.OpenOption>of(
-                  StandardOpenOption.CREATE_NEW,
-                  StandardOpenOption.WRITE,
-                  LinkOption.NOFOLLOW_LINKS),
-              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(perms))) {
-        byte[] buffer = new byte[(int) Math.min(Math.max(size, 1), CHUNK)];
+      try (FileChannel out = create(path, mode)) {
         long left = size;
         while (left > 0) {
           int n = content.read(buffer, 0, (int) Math.min(buffer.length, left));
@@ -831,12 +1011,24 @@ public final class LayerApplier {
           left -= n;
         }
       }
-      return UMASK >= 0 && (mode & 07000) == 0 && (mode & 0777 & UMASK) == 0;
+      return modeGivenAtCreation(mode);
     }
 
-    /** Metadata of a file this applier has just created. */
-    private void metadata(Path path, TarArchiveEntry entry, boolean symlink) throws IOException {
-      metadata(path, entry, symlink, true, false);
+    /** A new file (never an existing one, never through a link) with the entry's permissions. */
+    private FileChannel create(Path path, int mode) throws IOException {
+      return FileChannel.open(
+          path,
+          java.util.Set.<java.nio.file.OpenOption>of(
+              StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(permissions(mode)));
+    }
+
+    /**
+     * Whether creating a file with {@code mode}'s permissions gives it that mode: no special bits,
+     * and none that the umask takes away; else a chmod follows.
+     */
+    private static boolean modeGivenAtCreation(int mode) {
+      return UMASK >= 0 && (mode & 07000) == 0 && (mode & 0777 & UMASK) == 0;
     }
 
     /**
@@ -864,12 +1056,19 @@ public final class LayerApplier {
               && (!fresh
                   || (int) entry.getLongUserId() != PROCESS_UID
                   || (int) entry.getLongGroupId() != PROCESS_GID);
+      // A file or directory here is not a link, nor can it become one meanwhile: a file was just
+      // made by O_CREAT|O_EXCL|O_NOFOLLOW in a parent resolved inside the root, a directory has
+      // just been checked to be one, reached through directories only, and the applier does
+      // nothing else at this path or above it until this is done (background writes are synced
+      // before anything is removed or replaced). So mode and times are set by path, which
+      // saves the JVM's lstat and open per call; a symbolic link is never followed.
+      LinkOption[] how = symlink ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS} : new LinkOption[0];
       if (!symlink && (!modeSet || chowned)) {
-        Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, how);
       }
       xattrs(path, entry, symlink);
       FileTime mtime = entry.getLastModifiedTime();
-      Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+      Files.getFileAttributeView(path, BasicFileAttributeView.class, how)
           .setTimes(mtime, mtime, null);
     }
 
@@ -902,6 +1101,7 @@ public final class LayerApplier {
 
     /** Directory metadata, deepest first, after all their content. */
     void finish() throws IOException {
+      sync();
       List<Map.Entry<Path, TarArchiveEntry>> dirs = new ArrayList<>(directories.entrySet());
       dirs.sort(
           Comparator.comparingInt((Map.Entry<Path, TarArchiveEntry> e) -> e.getKey().getNameCount())
@@ -911,7 +1111,10 @@ public final class LayerApplier {
       Map<Path, Boolean> known = new HashMap<>();
       for (Map.Entry<Path, TarArchiveEntry> d : dirs) {
         if (rootfs.isDirectoryInside(d.getKey(), known)) {
-          metadata(d.getKey(), d.getValue(), false, false, false);
+          Integer made = ours.get(d.getKey());
+          boolean fresh = made != null && made != INHERITED;
+          int mode = d.getValue().getMode() & 07777;
+          metadata(d.getKey(), d.getValue(), false, fresh, fresh && made == mode);
         }
       }
     }

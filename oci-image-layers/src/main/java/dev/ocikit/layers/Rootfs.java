@@ -65,6 +65,14 @@ final class Rootfs {
   /** Something that happened to a directory the lookup created. */
   interface Created {
     void directory(Path path) throws IOException;
+
+    /**
+     * Called before the lookup makes or removes something at {@code path}; true when that may have
+     * changed what is there, so that it looks again.
+     */
+    default boolean settle(Path path) throws IOException {
+      return false;
+    }
   }
 
   /**
@@ -95,6 +103,10 @@ final class Rootfs {
         if (!create) {
           return null;
         }
+        if (created.settle(next)) {
+          todo.addFirst(c);
+          continue;
+        }
         Files.createDirectory(next);
         created.directory(next);
         at.add(c);
@@ -116,6 +128,10 @@ final class Rootfs {
       } else {
         if (!create) {
           return null;
+        }
+        if (created.settle(next)) {
+          todo.addFirst(c);
+          continue;
         }
         Files.delete(next); // a file in the way of a directory the entry needs
         Files.createDirectory(next);

@@ -191,4 +191,36 @@ class LayerApplierRegressionTest {
     Tree tree = unpack(List.of(gzip(new LayerTar().file("f", "x").xattr("user.word", "grüß 🎉"))));
     assertThat(tree.node("f").xattrs()).containsEntry("user.word", "grüß 🎉");
   }
+
+  @Test
+  void entriesInASetGroupIdDirectoryGetTheOwnerAndModeOfTheirEntries() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Tools.root(), "only root gives files owners");
+    // Linux gives what is created in a set-group-ID directory that directory's group (and a new
+    // directory that bit): a file or directory made by this process must still end up with the
+    // owner and mode of its entry (Debian's /var/local is root:staff 2775).
+    Tree tree =
+        unpack(
+            List.of(
+                gzip(new LayerTar().dir("var/local").mode(02775).owner(0, 50)),
+                gzip(
+                    new LayerTar()
+                        .file("var/local/f", "x")
+                        .mode(0644)
+                        .owner(0, 0)
+                        .dir("var/local/d")
+                        .mode(0755)
+                        .owner(0, 0)
+                        .file("var/local/d/g", "y")
+                        .mode(0600)
+                        .owner(0, 0)
+                        .symlink("var/local/l", "f")
+                        .owner(0, 0))));
+    assertThat(tree.node("var/local").mode()).isEqualTo(02775);
+    assertThat(tree.node("var/local").gid()).isEqualTo(50);
+    for (String path : List.of("var/local/f", "var/local/d", "var/local/d/g", "var/local/l")) {
+      assertThat(tree.node(path).gid()).as(path).isZero();
+    }
+    assertThat(tree.node("var/local/d").mode()).isEqualTo(0755);
+    assertThat(tree.node("var/local/f").mode()).isEqualTo(0644);
+  }
 }

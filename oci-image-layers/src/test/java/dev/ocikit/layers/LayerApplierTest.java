@@ -125,6 +125,53 @@ class LayerApplierTest {
   }
 
   @Test
+  void entriesAfterANewSmallFileSeeItWrittenWhateverTheyDoAtItsPath() throws IOException {
+    // Small new files are written on a thread of their own; every later entry that touches the
+    // same path (or uses it as a parent) must find it written, as if all ran in tar order.
+    apply(
+        new RawTar()
+            .file("a", "file first\n")
+            .dir("a/")
+            .add() // a directory replaces the file
+            .file("a/in", "inside\n")
+            .file("b", "will be a parent\n")
+            .file("b/c", "under b\n") // the file b is in the way of a directory
+            .file("d", "target\n")
+            .hardlink("d-link", "d") // a link to a file just written
+            .file("e", "replaced by a link\n")
+            .symlink("e", "d")
+            .file("f", "first\n")
+            .file("f", "second\n")
+            .file("g/h", "kept\n")
+            .file("g/.wh..wh..opq", "")); // an opaque whiteout never hides this layer's own
+    assertThat(Files.isDirectory(target.resolve("a"), LinkOption.NOFOLLOW_LINKS)).isTrue();
+    assertThat(read("a/in")).isEqualTo("inside\n");
+    assertThat(read("b/c")).isEqualTo("under b\n");
+    assertThat(Files.isSameFile(target.resolve("d"), target.resolve("d-link"))).isTrue();
+    assertThat(read("d-link")).isEqualTo("target\n");
+    assertThat(Files.readSymbolicLink(target.resolve("e"))).hasToString("d");
+    assertThat(read("f")).isEqualTo("second\n");
+    assertThat(names("g")).containsExactly("h");
+  }
+
+  @Test
+  void aFailedBackgroundWriteIsReportedWithItsOwnEntry() throws IOException, InterruptedException {
+    assumeTrue(ROOT, "chattr +i needs root");
+    apply(new RawTar().file("locked/keep", "lower\n"));
+    Process chattr =
+        new ProcessBuilder("chattr", "+i", target.resolve("locked").toString()).start();
+    assumeTrue(chattr.waitFor() == 0, "chattr +i is not supported here");
+    try {
+      Throwable t =
+          catchThrowable(() -> apply(new RawTar().file("locked/new", "x").file("z", "y")));
+      assertThat(t).isInstanceOf(LayerException.class).hasMessageContaining("locked/new");
+      assertThat(((LayerException) t).entry()).isEqualTo("locked/new");
+    } finally {
+      new ProcessBuilder("chattr", "-i", target.resolve("locked").toString()).start().waitFor();
+    }
+  }
+
+  @Test
   void aFileReplacesADirectoryAndADirectoryReplacesAFile() throws IOException {
     apply(new RawTar().file("p/q", "lower\n").file("r", "lower\n"));
     apply(new RawTar().file("p", "now a file\n").dir("r/").add().file("r/s", "upper\n"));
