@@ -300,6 +300,26 @@ public final class OciLayout implements ImageLayout {
   }
 
   /**
+   * Starts a blob (SHA-256) written as a stream: write its bytes to the returned writer, then
+   * {@link BlobWriter#commit()} it for its descriptor. Nothing is stored unless it is committed.
+   */
+  public BlobWriter newBlob(String mediaType) throws IOException {
+    return newBlob(mediaType, DigestAlgorithm.SHA256);
+  }
+
+  /** Starts a blob written as a stream, digested with {@code algorithm}; see {@link #newBlob}. */
+  public BlobWriter newBlob(String mediaType, DigestAlgorithm algorithm) throws IOException {
+    Objects.requireNonNull(mediaType, "mediaType");
+    Path temp = tempFile();
+    try {
+      return new BlobWriter(this, mediaType, algorithm, temp);
+    } catch (IOException | RuntimeException e) {
+      done(temp);
+      throw e;
+    }
+  }
+
+  /**
    * Streams {@code content} into the blob {@code expected} describes, checking its size as it flows
    * and its digest at the end; nothing is stored when either differs.
    *
@@ -361,7 +381,7 @@ public final class OciLayout implements ImageLayout {
   private static final java.util.Set<Path> WRITING = ConcurrentHashMap.newKeySet();
 
   /** A new temporary file name, registered as being written until {@link #done(Path)}. */
-  private Path tempFile() throws IOException {
+  Path tempFile() throws IOException {
     Path dir = root.resolve(TEMP_DIR);
     Files.createDirectories(dir);
     Path temp = dir.resolve(UUID.randomUUID() + ".tmp");
@@ -370,7 +390,7 @@ public final class OciLayout implements ImageLayout {
   }
 
   /** Removes a temporary file (if the rename did not) and its registration. */
-  private static void done(Path temp) throws IOException {
+  static void done(Path temp) throws IOException {
     try {
       Files.deleteIfExists(temp);
     } finally {
@@ -379,7 +399,7 @@ public final class OciLayout implements ImageLayout {
   }
 
   /** Renames a complete, synced temporary file to the blob's final name. */
-  private void install(Path temp, Digest digest) throws IOException {
+  void install(Path temp, Digest digest) throws IOException {
     Path target = safeBlob(digest);
     if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
       return; // content-addressed: the same name holds the same bytes
