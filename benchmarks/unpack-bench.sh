@@ -27,24 +27,7 @@ mkfs.ext4 -q -F "$img"
 mount -o loop,noatime "$img" "$mnt"
 cd "$mnt"
 
-# ~30,000 files, ~400 MB, half-compressible content, deterministic.
-python3 - <<'PY'
-import os, random
-random.seed(42)
-words = [("%x" % random.getrandbits(40)) for _ in range(4096)]
-total = 0
-for i in range(30000):
-    d = "tree/d%03d/e%02d" % (i % 300, (i // 300) % 40)
-    os.makedirs(d, exist_ok=True)
-    size = int(random.lognormvariate(8.8, 1.0)) + 16
-    half = size // 2
-    text = (" ".join(random.choice(words) for _ in range(half // 8 + 1))).encode()[:half]
-    data = text + random.randbytes(size - half)
-    with open("%s/f%05d" % (d, i), "wb") as f:
-        f.write(data)
-    total += size
-print("generated %d files, %d MB" % (30000, total >> 20))
-PY
+python3 "$root/benchmarks/gen-tree.py" tree
 # The image is built here, not with umoci insert: umoci 0.4.7's insert never closes its tar writer
 # (umoci#436), so its layers end without the end-of-archive records (gzip -t passes, GNU tar -t
 # fails); ocikit reads them as Go's archive/tar does, with a note, but tar -xzf would not.
