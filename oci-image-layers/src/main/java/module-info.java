@@ -1,8 +1,12 @@
-/** OCI image layers: applying and creating filesystem changesets (layer.md). */
+/**
+ * OCI image layers: applying and creating filesystem changesets (layer.md); building images,
+ * indexes and artifacts into image layouts.
+ */
 module dev.ocikit.layers {
   requires transitive dev.ocikit.layout;
   requires org.apache.commons.compress;
   requires com.github.luben.zstd_jni;
 
   exports dev.ocikit.layers;
+  exports dev.ocikit.build;
 }
