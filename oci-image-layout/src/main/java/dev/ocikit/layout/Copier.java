@@ -50,21 +50,25 @@ final class Copier {
   }
 
   private void document(Descriptor d, byte[] verified) throws IOException {
-    if (d.data() == null) {
-      target.storeVerified(d, verified);
-    }
+    // Also when the descriptor embeds it: readers that ignore "data" look for the blob.
+    target.storeVerified(d, verified);
   }
 
   private void blob(Descriptor d) throws IOException {
     if (target.contains(d.digest())) {
       return;
     }
-    if (d.data() != null) {
-      return; // embedded: the descriptor carries it
-    }
     try (InputStream in = source.open(d)) {
       target.writeBlob(d, in);
     } catch (BlobNotFoundException e) {
+      String data = d.data();
+      if (data != null) {
+        // Only embedded in the source: stored from the descriptor's data (descriptor.md: it
+        // "MUST match the referenced content"), which writeBlob checks against the digest.
+        target.writeBlob(
+            d, new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(data)));
+        return;
+      }
       if (!d.urls().isEmpty() || MediaType.isNonDistributable(d.mediaType())) {
         return; // a foreign layer: fetched from its URLs, never stored in layouts
       }

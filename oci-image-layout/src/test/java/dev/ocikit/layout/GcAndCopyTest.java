@@ -143,6 +143,26 @@ class GcAndCopyTest {
   }
 
   @Test
+  void copyStoresBlobsThatDescriptorsAlsoEmbed() throws IOException {
+    // descriptor.md's "data" is a copy: readers that ignore it look for the blob, so a copy
+    // must have it, whether the source stored it or only embedded it.
+    OciLayout source = OciLayout.create(dir.resolve("src"));
+    Descriptor layer = source.writeBlob(MediaType.IMAGE_LAYER, utf8("not a real tar"));
+    Manifest artifact =
+        Manifest.builder()
+            .artifactType("application/example")
+            .config(Descriptor.EMPTY_JSON)
+            .layers(List.of(layer))
+            .build();
+    Descriptor m = source.writeDocument(artifact); // the {} blob is only embedded in the source
+    OciLayout target = OciLayout.create(dir.resolve("dst"));
+    target.copyFrom(source, m);
+    assertThat(target.contains(Descriptor.EMPTY_JSON.digest())).isTrue();
+    assertThat(Files.readString(target.blobPath(Descriptor.EMPTY_JSON.digest()))).isEqualTo("{}");
+    assertThat(target.contains(m.digest())).isTrue();
+  }
+
+  @Test
   void copyRefusesContentThatDoesNotMatch() throws IOException {
     OciLayout source = OciLayout.create(dir.resolve("src"));
     Descriptor image = ResolveTest.image(source, Platform.of("linux", "amd64"));
