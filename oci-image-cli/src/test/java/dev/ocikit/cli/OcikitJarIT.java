@@ -144,4 +144,24 @@ class OcikitJarIT {
       assertThat(r.err().lines().count()).as(p.toString()).isLessThanOrEqualTo(3);
     }
   }
+
+  /** The runtime-spec schemas are in the shaded jar: a bundle's config.json is checked there. */
+  @Test
+  void jarMakesABundleOfTheSample() throws Exception {
+    Path bundle = dir.resolve("bundle");
+    Result r =
+        ocikit(
+            "bundle",
+            repoRoot().resolve("testdata/images/hello").toString(),
+            bundle.toString(),
+            "--ref",
+            "latest",
+            "--rootless");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.err()).isEmpty();
+    assertThat(bundle.resolve("rootfs/hello.txt")).hasContent("Hello from ocikit!");
+    JsonNode config = OciJson.readTree(Files.readAllBytes(bundle.resolve("config.json")));
+    assertThat(config.get("process").get("args").toString())
+        .isEqualTo("[\"/bin/cat\",\"/hello.txt\"]");
+  }
 }
