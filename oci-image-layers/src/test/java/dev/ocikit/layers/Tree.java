@@ -273,6 +273,20 @@ final class Tree {
     return new Tree(copy);
   }
 
+  /** This tree without the node at {@code path} (and nothing else). */
+  Tree without(String path) {
+    TreeMap<String, Node> copy = new TreeMap<>(nodes);
+    copy.remove(path);
+    return new Tree(copy);
+  }
+
+  /** This tree with every node but the root ({@code .}) changed by {@code change}. */
+  Tree mapBelowRoot(UnaryOperator<Node> change) {
+    TreeMap<String, Node> copy = new TreeMap<>();
+    nodes.forEach((path, n) -> copy.put(path, path.equals(".") ? n : change.apply(n)));
+    return new Tree(copy);
+  }
+
   /** This tree without the xattr {@code name} anywhere. */
   Tree withoutXattr(String name) {
     TreeMap<String, Node> copy = new TreeMap<>();

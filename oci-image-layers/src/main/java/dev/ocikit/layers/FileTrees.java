@@ -1,0 +1,254 @@
+package dev.ocikit.layers;
+
+import dev.ocikit.layers.LayerEntry.Type;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reading a directory tree as layer entries: without following symbolic links, attributes from one
+ * {@code lstat} ({@code unix:*}), user xattrs through {@link UserDefinedFileAttributeView}.
+ *
+ * <p>The JVM reads only the {@code user.*} xattrs namespace; {@code security.*} (file capabilities,
+ * SELinux labels), {@code trusted.*} and {@code system.*} (POSIX ACLs) are not readable from Java
+ * and so are not recorded. Xattrs are read for regular files and directories only: opening a FIFO
+ * blocks and opening a device runs its driver, and Linux allows no user xattrs on symbolic links.
+ */
+final class FileTrees {
+  private FileTrees() {}
+
+  private static final String ATTRIBUTES =
+      "unix:mode,uid,gid,ino,dev,nlink,rdev,size,lastModifiedTime";
+
+  /** A file's identity: hardlinked names share it (layer.md: "the same inode"). */
+  record Inode(long dev, long ino) {}
+
+  /**
+   * A file of a tree as a layer records it.
+   *
+   * @param file where it is
+   * @param path its clean path in the layer
+   * @param inode its identity when it is a non-directory with more than one link; null otherwise
+   */
+  record Node(
+      Path file,
+      String path,
+      Type type,
+      int mode,
+      long uid,
+      long gid,
+      Instant mtime,
+      long size,
+      String target,
+      int major,
+      int minor,
+      @Nullable Inode inode,
+      Map<String, String> xattrs) {
+
+    /** The entry that adds this file to a layer, its content read from the file when written. */
+    LayerEntry entry() {
+      return new LayerEntry(
+          type,
+          path,
+          mode,
+          uid,
+          gid,
+          mtime,
+          xattrs,
+          type == Type.SYMLINK ? target : "",
+          type == Type.FILE ? new LayerEntry.Content.OfFile(file) : null,
+          major,
+          minor);
+    }
+  }
+
+  /** The names in {@code dir}, sorted. */
+  static List<Path> children(Path dir) throws IOException {
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      for (Path p : s) {
+        out.add(p);
+      }
+    }
+    out.sort(Comparator.comparing(p -> p.getFileName().toString()));
+    return out;
+  }
+
+  /** {@code path} below {@code parent} in the layer; {@code parent} is "" for the root. */
+  static String child(String parent, Path file) {
+    String name = file.getFileName().toString();
+    return parent.isEmpty() ? name : parent + "/" + name;
+  }
+
+  /**
+   * Reads {@code file} as the layer path {@code path}; null (with a note) for what a layer cannot
+   * hold: a socket, a name that is not valid text in the JVM's encoding.
+   *
+   * @throws IOException if it cannot be read, or its name begins with {@code .wh.}
+   */
+  static @Nullable Node read(Path file, String path, List<String> notes) throws IOException {
+    Map<String, Object> a = Files.readAttributes(file, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+    int mode = (Integer) a.get("mode");
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    if (name.startsWith(".wh.")) {
+      // layer.md: "it is not possible to create a filesystem which has a file or directory with a
+      // name beginning with .wh.": in a layer, it would be a whiteout.
+      throw new IOException(
+          file + ": a name beginning with .wh. cannot be in a layer, where it is a whiteout");
+    }
+    if (name.indexOf('\uFFFD') >= 0) {
+      notes.add(path + ": skipped (its name is not valid in the JVM's file name encoding)");
+      return null;
+    }
+    Type type =
+        switch (mode & 0170000) {
+          case 0100000 -> Type.FILE;
+          case 0040000 -> Type.DIRECTORY;
+          case 0120000 -> Type.SYMLINK;
+          case 0010000 -> Type.FIFO;
+          case 0020000 -> Type.CHAR_DEVICE;
+          case 0060000 -> Type.BLOCK_DEVICE;
+          default -> null;
+        };
+    if (type == null) {
+      notes.add(path + ": socket skipped (a tar archive cannot hold one)");
+      return null;
+    }
+    long rdev = (Long) a.get("rdev");
+    boolean device = type == Type.CHAR_DEVICE || type == Type.BLOCK_DEVICE;
+    int nlink = (Integer) a.get("nlink");
+    Inode inode =
+        type != Type.DIRECTORY && nlink > 1
+            ? new Inode((Long) a.get("dev"), (Long) a.get("ino"))
+            : null;
+    Map<String, String> xattrs =
+        type == Type.FILE || type == Type.DIRECTORY ? xattrs(file, path, notes) : Map.of();
+    return new Node(
+        file,
+        path,
+        type,
+        mode & 07777,
+        (Integer) a.get("uid") & 0xffffffffL,
+        (Integer) a.get("gid") & 0xffffffffL,
+        ((FileTime) a.get("lastModifiedTime")).toInstant(),
+        type == Type.FILE ? (Long) a.get("size") : 0,
+        type == Type.SYMLINK ? Files.readSymbolicLink(file).toString() : "",
+        device ? major(rdev) : 0,
+        device ? minor(rdev) : 0,
+        inode,
+        xattrs);
+  }
+
+  /** The major number of a Linux {@code dev_t} (glibc's {@code gnu_dev_major}). */
+  static int major(long rdev) {
+    return (int) (((rdev >>> 32) & 0xfffff000L) | ((rdev >>> 8) & 0xfffL));
+  }
+
+  /** The minor number of a Linux {@code dev_t} (glibc's {@code gnu_dev_minor}). */
+  static int minor(long rdev) {
+    return (int) (((rdev >>> 12) & 0xffffff00L) | (rdev & 0xffL));
+  }
+
+  /** The {@code user.*} xattrs of a file or directory; values that are not UTF-8 are noted. */
+  private static Map<String, String> xattrs(Path file, String path, List<String> notes)
+      throws IOException {
+    UserDefinedFileAttributeView view =
+        Files.getFileAttributeView(
+            file, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    if (view == null) {
+      return Map.of();
+    }
+    List<String> names;
+    try {
+      names = view.list();
+    } catch (UnsupportedOperationException e) {
+      return Map.of();
+    }
+    if (names.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> out = new TreeMap<>();
+    for (String n : names) {
+      ByteBuffer value = ByteBuffer.allocate(view.size(n));
+      view.read(n, value);
+      byte[] bytes = new byte[value.flip().remaining()];
+      value.get(bytes);
+      String text = LayerEntry.utf8(bytes);
+      if (text == null) {
+        notes.add(
+            path
+                + ": xattr user."
+                + n
+                + " left out (its value is not UTF-8, and PAX records here are text)");
+      } else if (text.isEmpty()) {
+        notes.add(path + ": xattr user." + n + " left out (an empty PAX value means a deletion)");
+      } else {
+        out.put("user." + n, text);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every file under {@code root} (not {@code root} itself), parents before children, each given to
+   * {@code sink} with its path below {@code at}.
+   */
+  static void walk(Path root, String at, NodeSink sink, List<String> notes) throws IOException {
+    for (Path child : children(root)) {
+      Node n = read(child, child(at, child), notes);
+      if (n == null) {
+        continue;
+      }
+      sink.accept(n);
+      if (n.type() == Type.DIRECTORY) {
+        walk(child, n.path(), sink, notes);
+      }
+    }
+  }
+
+  /** Receives nodes. */
+  interface NodeSink {
+    void accept(Node node) throws IOException;
+  }
+
+  /** Whether this process runs as root (the owner of {@code /proc/self}, on Linux). */
+  static boolean root() {
+    try {
+      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Removes the tree at {@code path}, following no link, first giving its owner write and search
+   * permission on each directory (a rootless unpack may leave directories it cannot change).
+   */
+  static void delete(Path path) throws IOException {
+    if (Rootfs.attributes(path) == null) {
+      return;
+    }
+    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      if ((mode & 0700) != 0700) {
+        Files.setAttribute(path, "unix:mode", (mode & 07777) | 0700);
+      }
+      for (Path child : Rootfs.children(path)) {
+        delete(child);
+      }
+    }
+    Files.delete(path);
+  }
+}

@@ -1,0 +1,621 @@
+package dev.ocikit.layers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.luben.zstd.ZstdInputStream;
+import dev.ocikit.digest.Digest;
+import dev.ocikit.digest.DigestAlgorithm;
+import dev.ocikit.layers.LayerEntry.Type;
+import dev.ocikit.layers.LayerOptions.Timestamps;
+import dev.ocikit.layout.LayoutChecker;
+import dev.ocikit.layout.OciLayout;
+import dev.ocikit.model.Compression;
+import dev.ocikit.model.MediaType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** What {@link LayerWriter} writes: order, attributes, reproducibility, errors. */
+class LayerWriterTest {
+  private static final boolean ROOT = Tools.root();
+  private static final Instant T0 = Instant.parse("2001-09-09T01:46:40Z");
+
+  @TempDir Path dir;
+
+  private static final LayerOptions PLAIN = LayerOptions.DEFAULT.withCompression(Compression.NONE);
+
+  private static byte[] bytes(LayerWriter writer) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    writer.write(out);
+    return out.toByteArray();
+  }
+
+  private static byte[] decompress(byte[] blob, Compression c) throws IOException {
+    try (InputStream in =
+        switch (c) {
+          case NONE -> new ByteArrayInputStream(blob);
+          case GZIP -> new GZIPInputStream(new ByteArrayInputStream(blob));
+          case ZSTD -> new ZstdInputStream(new ByteArrayInputStream(blob));
+        }) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** The entries of a tar, PAX headers applied, with their content. */
+  private static List<TarArchiveEntry> tarEntries(byte[] tar) throws IOException {
+    List<TarArchiveEntry> out = new ArrayList<>();
+    try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+      for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private static List<String> names(List<TarArchiveEntry> entries) {
+    return entries.stream().map(TarArchiveEntry::getName).toList();
+  }
+
+  /** Entries of every kind, in sorted order. */
+  private static List<LayerEntry> someEntries() {
+    return List.of(
+        LayerEntry.directory("a").withMode(0750).withMtime(T0),
+        LayerEntry.opaqueWhiteout("a"),
+        LayerEntry.whiteout("a/gone"),
+        LayerEntry.whiteout("a/zzz"),
+        LayerEntry.file("a/-dash", "dash".getBytes(StandardCharsets.UTF_8)),
+        LayerEntry.directory("a/b"),
+        LayerEntry.file("a/b/c", "c".getBytes(StandardCharsets.UTF_8))
+            .withXattr("user.x", "1")
+            .withOwner(1000, 1000),
+        LayerEntry.hardlink("a/b/d", "a/b/c"),
+        LayerEntry.file("a/b0", new byte[0]).withMode(04755),
+        LayerEntry.symlink("a/link", "/etc/passwd"),
+        LayerEntry.fifo("a/pipe"),
+        LayerEntry.charDevice("a/zero", 1, 5),
+        LayerEntry.file("b", "b".getBytes(StandardCharsets.UTF_8)),
+        LayerEntry.file("é", "é".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  // ---- order
+
+  @Test
+  void entriesAddedInAnyOrderGiveTheSameBytesAsInSortedOrder() throws IOException {
+    LayerWriter sorted = new LayerWriter(LayerOptions.DEFAULT);
+    someEntries().forEach(sorted::add);
+    byte[] expected = bytes(sorted);
+    for (long seed = 1; seed <= 5; seed++) {
+      List<LayerEntry> shuffled = new ArrayList<>(someEntries());
+      Collections.shuffle(shuffled, new Random(seed));
+      LayerWriter w = new LayerWriter(LayerOptions.DEFAULT);
+      shuffled.forEach(w::add);
+      assertThat(bytes(w)).as("seed %d", seed).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void whiteoutsComeBeforeTheirSiblingsAndEachDirectoryBeforeItsContent() throws IOException {
+    LayerWriter w = new LayerWriter(PLAIN);
+    someEntries().forEach(w::add);
+    List<String> names = names(tarEntries(bytes(w)));
+    // layer.md: "Implementations SHOULD generate layers such that the whiteout files appear before
+    // sibling directory entries"; "-" (0x2d) sorts before "." (0x2e) in byte order, and still
+    // comes after them.
+    assertThat(names)
+        .containsExactly(
+            "a/",
+            "a/.wh..wh..opq",
+            "a/.wh.gone",
+            "a/.wh.zzz",
+            "a/-dash",
+            "a/b/",
+            "a/b/c",
+            "a/b/d",
+            "a/b0",
+            "a/link",
+            "a/pipe",
+            "a/zero",
+            "b",
+            "é");
+  }
+
+  @Test
+  void namesAreOrderedByTheBytesOfTheirUtf8ComponentsNotByUtf16() throws IOException {
+    LayerWriter w = new LayerWriter(LayerOptions.DEFAULT.withCompression(Compression.NONE));
+    // U+FF21 (EF BC A1) sorts before U+1F600 (F0 9F 98 80) in UTF-8, after it in UTF-16.
+    w.add(LayerEntry.file("\uD83D\uDE00", new byte[0]));
+    w.add(LayerEntry.file("\uFF21", new byte[0]));
+    w.add(LayerEntry.file("a b", new byte[0])); // ' ' before '/': but a is a component of its own
+    w.add(LayerEntry.file("a/b", new byte[0]));
+    assertThat(w.entries().stream().map(LayerEntry::tarName))
+        .containsExactly("a/", "a/b", "a b", "\uFF21", "\uD83D\uDE00");
+  }
+
+  @Test
+  void missingParentsGetMode0755OwnerRootAndTheTimestampUnlessTurnedOff() throws IOException {
+    Instant t = Instant.parse("2020-01-01T00:00:00Z");
+    LayerOptions options = LayerOptions.builder().timestamps(Timestamps.CLAMP).timestamp(t).build();
+    LayerWriter w = new LayerWriter(options);
+    w.add(LayerEntry.file("usr/local/bin/app", new byte[] {1}).withMode(0700));
+    w.add(LayerEntry.directory("usr").withMode(0711).withMtime(T0));
+    w.add(LayerEntry.whiteout("var/cache/old"));
+    List<LayerEntry> entries = w.entries();
+    assertThat(entries.stream().map(LayerEntry::tarName))
+        .containsExactly(
+            "usr/", "usr/local/", "usr/local/bin/", "usr/local/bin/app", "var/cache/.wh.old");
+    assertThat(entries.get(0).mode()).isEqualTo(0711); // given, not made
+    assertThat(entries.get(0).mtime()).isEqualTo(T0);
+    assertThat(entries.get(1).mode()).isEqualTo(0755);
+    assertThat(entries.get(1).mtime()).isEqualTo(t);
+    assertThat(entries.get(1).uid()).isZero();
+
+    LayerWriter none = new LayerWriter(options.toBuilder().parents(false).build());
+    none.add(LayerEntry.file("usr/local/bin/app", new byte[] {1}));
+    assertThat(none.entries().stream().map(LayerEntry::tarName))
+        .containsExactly("usr/local/bin/app");
+  }
+
+  // ---- attributes
+
+  @Test
+  void tarListsNoUserOrGroupNamesAndTheEntriesInLayerOrder() throws IOException {
+    LayerWriter w = new LayerWriter(PLAIN.toBuilder().keepOwners(true).build());
+    someEntries().forEach(w::add);
+    Path tar = dir.resolve("layer.tar");
+    Files.write(tar, bytes(w));
+    String listing = Tools.run(dir, List.of("tar", "--utc", "-tvf", tar.toString()));
+    List<String> lines = listing.lines().toList();
+    assertThat(lines).hasSize(someEntries().size());
+    assertThat(listing).doesNotContain("root").doesNotContain(System.getProperty("user.name"));
+    assertThat(lines).allMatch(l -> l.contains(" 0/0 ") || l.contains(" 1000/1000 "));
+    assertThat(lines.get(0))
+        .startsWith("drwxr-x--- 0/0")
+        .contains("1970-01-01 00:00")
+        .endsWith(" a/");
+    assertThat(lines.get(8)).startsWith("-rwsr-xr-x 0/0").contains("1970-01-01").endsWith(" a/b0");
+    assertThat(lines.get(9)).endsWith(" a/link -> /etc/passwd");
+    assertThat(lines.get(7)).endsWith(" a/b/d link to a/b/c");
+    assertThat(lines.get(1)).startsWith("---------- 0/0").contains("1970-01-01");
+    String names = Tools.run(dir, List.of("tar", "-tf", tar.toString()));
+    assertThat(names.lines())
+        .containsExactly(
+            "a/",
+            "a/.wh..wh..opq",
+            "a/.wh.gone",
+            "a/.wh.zzz",
+            "a/-dash",
+            "a/b/",
+            "a/b/c",
+            "a/b/d",
+            "a/b0",
+            "a/link",
+            "a/pipe",
+            "a/zero",
+            "b",
+            "é");
+  }
+
+  @Test
+  void whiteoutsHaveModeZeroOwnerRootAndTimeZeroWhateverTheOptions() throws IOException {
+    LayerOptions keep =
+        PLAIN.toBuilder().keepOwners(true).timestamps(Timestamps.KEEP).timestamp(T0).build();
+    LayerWriter w = new LayerWriter(keep);
+    w.add(LayerEntry.whiteout("x"));
+    w.add(LayerEntry.opaqueWhiteout(""));
+    for (TarArchiveEntry e : tarEntries(bytes(w))) {
+      assertThat(e.getMode()).isZero();
+      assertThat(e.getLongUserId()).isZero();
+      assertThat(e.getLongGroupId()).isZero();
+      assertThat(e.getLastModifiedTime().toInstant()).isEqualTo(Instant.EPOCH);
+      assertThat(e.isFile()).isTrue();
+      assertThat(e.getSize()).isZero();
+    }
+  }
+
+  @Test
+  void mtimesAreFixedClampedOrKeptAndOnlyKeepRecordsFractionsOfASecond() throws IOException {
+    Instant epoch = Instant.parse("2010-01-01T00:00:00Z");
+    Instant before = Instant.parse("2005-05-05T05:05:05.123456789Z");
+    Instant after = Instant.parse("2015-01-01T00:00:00.5Z");
+    Map<Timestamps, List<Instant>> expected =
+        Map.of(
+            Timestamps.FIXED, List.of(epoch, epoch, epoch),
+            Timestamps.CLAMP, List.of(Instant.parse("2005-05-05T05:05:05Z"), epoch, epoch),
+            Timestamps.KEEP, List.of(Instant.parse("2005-05-05T05:05:05.1234567Z"), after, epoch));
+    for (Timestamps policy : Timestamps.values()) {
+      LayerWriter w =
+          new LayerWriter(PLAIN.toBuilder().timestamps(policy).timestamp(epoch).build());
+      w.add(LayerEntry.file("1", new byte[0]).withMtime(before));
+      w.add(LayerEntry.file("2", new byte[0]).withMtime(after));
+      w.add(LayerEntry.file("3", new byte[0])); // no time: the timestamp
+      byte[] tar = bytes(w);
+      assertThat(tarEntries(tar).stream().map(e -> e.getLastModifiedTime().toInstant()))
+          .as("%s", policy)
+          .containsExactlyElementsOf(expected.get(policy));
+      String text = new String(tar, StandardCharsets.ISO_8859_1);
+      // No atime or ctime records (they broke jib's reproducibility), ever.
+      assertThat(text).doesNotContain("atime=").doesNotContain("ctime=");
+      if (policy == Timestamps.KEEP) {
+        assertThat(text).contains("mtime=1115269505.1234567\n");
+      } else {
+        assertThat(text).doesNotContain("mtime=");
+      }
+    }
+  }
+
+  @Test
+  void ownersAreRootUnlessKeptAndBigIdsLongNamesAndXattrsGoToPaxRecords() throws IOException {
+    String longName = "d/" + "n".repeat(300);
+    LayerEntry e =
+        LayerEntry.file(longName, "x".getBytes(StandardCharsets.UTF_8))
+            .withOwner(4_000_000_000L, 65534)
+            .withXattr("user.a", "ü")
+            .withXattr("security.capability", "text");
+    LayerWriter normalised = new LayerWriter(PLAIN);
+    normalised.add(e);
+    TarArchiveEntry n = tarEntries(bytes(normalised)).get(1);
+    assertThat(n.getLongUserId()).isZero();
+    assertThat(n.getName()).isEqualTo(longName);
+
+    LayerWriter kept = new LayerWriter(PLAIN.toBuilder().keepOwners(true).build());
+    kept.add(e);
+    TarArchiveEntry k = tarEntries(bytes(kept)).get(1);
+    assertThat(k.getLongUserId()).isEqualTo(4_000_000_000L);
+    assertThat(k.getLongGroupId()).isEqualTo(65534);
+    assertThat(k.getUserName()).isEmpty();
+    assertThat(k.getExtraPaxHeaders())
+        .containsEntry("SCHILY.xattr.user.a", "ü")
+        .containsEntry("SCHILY.xattr.security.capability", "text");
+  }
+
+  @Test
+  void aHardlinkThatSortsBeforeItsTargetCarriesTheContentAndTheTargetLinksToIt()
+      throws IOException {
+    LayerWriter w = new LayerWriter(PLAIN);
+    w.add(LayerEntry.file("z/target", "content".getBytes(StandardCharsets.UTF_8)).withMode(0600));
+    w.add(LayerEntry.hardlink("a/link", "z/target"));
+    w.add(LayerEntry.hardlink("m/chained", "a/link"));
+    w.add(LayerEntry.hardlink("lower", "in/a/lower/layer"));
+    List<LayerEntry> entries = w.entries();
+    LayerEntry first = entries.stream().filter(e -> e.path().equals("a/link")).findFirst().get();
+    assertThat(first.type()).isEqualTo(Type.FILE);
+    assertThat(first.mode()).isEqualTo(0600);
+    assertThat(entries)
+        .filteredOn(e -> e.type() == Type.HARDLINK)
+        .extracting(LayerEntry::path, LayerEntry::linkTarget)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("lower", "in/a/lower/layer"),
+            org.assertj.core.groups.Tuple.tuple("m/chained", "a/link"),
+            org.assertj.core.groups.Tuple.tuple("z/target", "a/link"));
+
+    Path target = Files.createDirectory(dir.resolve("t"));
+    try (OciLayout layout = OciLayout.create(dir.resolve("layout"))) {
+      LayerWriter applicable = new LayerWriter(LayerOptions.DEFAULT);
+      applicable.add(LayerEntry.file("z/target", "content".getBytes(StandardCharsets.UTF_8)));
+      applicable.add(LayerEntry.hardlink("a/link", "z/target"));
+      WrittenLayer l = applicable.write(layout);
+      new LayerApplier(ApplyOptions.DEFAULT.withRootless(!ROOT))
+          .apply(layout, l.descriptor(), l.diffId(), target);
+    }
+    assertThat(Files.readString(target.resolve("z/target"))).isEqualTo("content");
+    assertThat(Files.getAttribute(target.resolve("a/link"), "unix:ino"))
+        .isEqualTo(Files.getAttribute(target.resolve("z/target"), "unix:ino"));
+  }
+
+  // ---- reproducibility
+
+  /** A tree of the same content, made in forward or reverse order, with other times and owners. */
+  private Path tree(String name, boolean reverse, Instant time, int owner) throws IOException {
+    Path root = Files.createDirectories(dir.resolve(name));
+    List<String> files = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      files.add("d" + (i % 4) + "/sub" + (i % 3) + "/f" + i);
+    }
+    if (reverse) {
+      Collections.reverse(files);
+    }
+    for (String f : files) {
+      Path p = root.resolve(f);
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, "content of " + f.substring(f.lastIndexOf('/') + 1));
+      if (ROOT) {
+        Files.setAttribute(p, "unix:uid", owner);
+      }
+    }
+    Path a = root.resolve(reverse ? "d3/x" : "d0/x");
+    Files.writeString(a, "linked");
+    Files.createLink(root.resolve(reverse ? "d0/x" : "d3/x"), a);
+    Files.createSymbolicLink(root.resolve("link"), Path.of("d0/x"));
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.toList()) {
+        Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+            .setTimes(FileTime.from(time), null, null);
+      }
+    }
+    return root;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void theSameTreeMadeInAnotherOrderWithOtherTimesAndOwnersGivesTheSameBlob(Compression c)
+      throws IOException {
+    Path one = tree("one", false, T0, 1000);
+    Path two = tree("two", true, Instant.now(), 0);
+    LayerOptions options = LayerOptions.DEFAULT.withCompression(c);
+    try (OciLayout layout = OciLayout.create(dir.resolve("layout"))) {
+      WrittenLayer a = new LayerWriter(options).addTree(one).write(layout);
+      WrittenLayer b = new LayerWriter(options).addTree(two).write(layout);
+      assertThat(b.descriptor()).isEqualTo(a.descriptor());
+      assertThat(b.diffId()).isEqualTo(a.diffId());
+      assertThat(b.entries()).isEqualTo(a.entries()).isEqualTo(40 + 4 + 12 + 2 + 1);
+    }
+  }
+
+  @Test
+  void zstdOutputIsTheSameWhateverTheNumberOfThreads() throws IOException {
+    // Several zstd jobs' worth (a job is 8 MiB at level 3): half text, half noise.
+    Random random = new Random(7);
+    byte[] data = new byte[24 << 20];
+    for (int i = 0; i < data.length; i += 4096) {
+      if (random.nextBoolean()) {
+        byte[] noise = new byte[4096];
+        random.nextBytes(noise);
+        System.arraycopy(noise, 0, data, i, 4096);
+      } else {
+        byte[] text = ("line " + random.nextInt(1000) + " of text\n").repeat(300).getBytes();
+        System.arraycopy(text, 0, data, i, 4096);
+      }
+    }
+    byte[] first = null;
+    for (int threads : new int[] {1, 2, 4}) {
+      LayerWriter w =
+          new LayerWriter(
+              LayerOptions.DEFAULT.toBuilder()
+                  .compression(Compression.ZSTD)
+                  .threads(threads)
+                  .build());
+      w.add(LayerEntry.file("data", data));
+      w.add(LayerEntry.file("more", Arrays.copyOf(data, 5 << 20)));
+      byte[] blob = bytes(w);
+      if (first == null) {
+        first = blob;
+        assertThat(decompress(blob, Compression.ZSTD)).hasSizeGreaterThan(29 << 20);
+      } else {
+        assertThat(blob).as("%d threads", threads).isEqualTo(first);
+      }
+    }
+  }
+
+  @Test
+  void gzipHasAFixedHeaderWithoutNameOrTime() throws IOException {
+    LayerWriter w = new LayerWriter(LayerOptions.DEFAULT);
+    w.add(LayerEntry.file("f", "x".getBytes(StandardCharsets.UTF_8)));
+    byte[] blob = bytes(w);
+    assertThat(Arrays.copyOf(blob, 10))
+        .containsExactly(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff); // no FNAME, mtime 0, OS unknown
+  }
+
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void theDescriptorAndDiffIdAreThoseOfTheStoredBlobAndOfItsTar(Compression c) throws IOException {
+    LayerOptions options = LayerOptions.DEFAULT.withCompression(c);
+    LayerWriter w = new LayerWriter(options);
+    someEntries().forEach(w::add);
+    byte[] blob = bytes(w);
+    WrittenLayer streamed = w.write(OutputStream.nullOutputStream());
+    Path path = dir.resolve("layout");
+    try (OciLayout layout = OciLayout.create(path)) {
+      WrittenLayer stored = w.write(layout);
+      assertThat(stored).isEqualTo(streamed);
+      assertThat(stored.descriptor().mediaType()).isEqualTo(MediaType.layerMediaType(c));
+      assertThat(stored.descriptor().digest()).isEqualTo(Digest.sha256(blob));
+      assertThat(stored.descriptor().size()).isEqualTo(blob.length);
+      byte[] tar = decompress(blob, c);
+      assertThat(stored.diffId()).isEqualTo(Digest.sha256(tar));
+      assertThat(stored.uncompressedSize()).isEqualTo(tar.length);
+      assertThat(stored.entries()).isEqualTo(someEntries().size());
+      assertThat(
+              Files.readAllBytes(
+                  path.resolve("blobs/sha256/" + stored.descriptor().digest().encoded())))
+          .isEqualTo(blob);
+      WrittenImages.tag(layout, "t", List.of(stored));
+    }
+    assertThat(LayoutChecker.check(path, true)).isEmpty();
+  }
+
+  @Test
+  void otherDigestAlgorithmsDigestBothTheBlobAndTheTar() throws IOException {
+    LayerWriter w =
+        new LayerWriter(LayerOptions.builder().digestAlgorithm(DigestAlgorithm.SHA512).build());
+    w.add(LayerEntry.file("f", "x".getBytes(StandardCharsets.UTF_8)));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    WrittenLayer l = w.write(out);
+    assertThat(l.descriptor().digest())
+        .isEqualTo(Digest.compute(DigestAlgorithm.SHA512, out.toByteArray()));
+    assertThat(l.diffId())
+        .isEqualTo(
+            Digest.compute(
+                DigestAlgorithm.SHA512, decompress(out.toByteArray(), Compression.GZIP)));
+  }
+
+  // ---- errors
+
+  @Test
+  void entriesThatDoNotMakeALayerAreRefused() {
+    LayerWriter w = new LayerWriter(LayerOptions.DEFAULT);
+    w.add(LayerEntry.file("f", new byte[0]));
+    assertThatThrownBy(() -> w.add(LayerEntry.directory("f/")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("MUST NOT include duplicate entries");
+    w.add(LayerEntry.file("f/below", new byte[0]));
+    assertThatThrownBy(w::entries)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("f/below is below f, a FILE");
+
+    LayerWriter links = new LayerWriter(LayerOptions.DEFAULT);
+    links.add(LayerEntry.directory("d"));
+    links.add(LayerEntry.hardlink("l", "d"));
+    assertThatThrownBy(links::entries)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a hardlink to the directory d");
+
+    LayerWriter cycle = new LayerWriter(LayerOptions.DEFAULT);
+    cycle.add(LayerEntry.hardlink("a", "b"));
+    cycle.add(LayerEntry.hardlink("b", "a"));
+    assertThatThrownBy(cycle::entries)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cycle");
+  }
+
+  @Test
+  void badEntriesAndOptionsAreRefused() {
+    assertThatThrownBy(() -> LayerEntry.file("a/.wh.b", new byte[0]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(".wh.");
+    assertThatThrownBy(() -> LayerEntry.whiteout("a/../../b"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LayerEntry.directory("/"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LayerEntry.file("f", new byte[0]).withMode(010000))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LayerEntry.file("f", new byte[0]).withOwner(-1, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LayerEntry.file("f", new byte[0]).withXattr("user.e", ""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("empty value");
+    assertThatThrownBy(
+            () -> LayerEntry.file("f", new byte[0]).withXattr("user.b", new byte[] {(byte) 0xff}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not UTF-8");
+    assertThatThrownBy(() -> LayerEntry.file("f", new byte[0]).withXattr("a=b", "1"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LayerEntry.whiteout("x").withXattr("user.a", "1"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LayerOptions.builder().compression(Compression.ZSTD).level(0).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LayerOptions.builder().level(10).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LayerOptions.builder().threads(0).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(LayerEntry.file("./a//b/", new byte[0]).path()).isEqualTo("a/b");
+    assertThat(LayerEntry.opaqueWhiteout("/").tarName()).isEqualTo(".wh..wh..opq");
+    assertThat(LayerEntry.whiteout("/a/b").tarName()).isEqualTo("a/.wh.b");
+  }
+
+  @Test
+  void aTreeHoldingANameBeginningWithTheWhiteoutPrefixIsRefused() throws IOException {
+    Path tree = Files.createDirectories(dir.resolve("tree/sub"));
+    Files.writeString(tree.resolve(".wh.x"), "");
+    assertThatThrownBy(() -> new LayerWriter(LayerOptions.DEFAULT).addTree(dir.resolve("tree")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(".wh.x");
+  }
+
+  /** An output stream that calls {@code action} once, when {@code after} bytes went through. */
+  private static OutputStream triggering(long after, IoAction action) {
+    return new OutputStream() {
+      long count;
+      boolean done;
+
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        count += len;
+        if (!done && count > after) {
+          done = true;
+          action.run();
+        }
+      }
+    };
+  }
+
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  @Test
+  void aFileThatGrowsWhileItIsWrittenFailsTheLayerNamingIt() throws IOException {
+    Path file = dir.resolve("growing");
+    Files.write(file, new byte[4 << 20]);
+    LayerWriter w = new LayerWriter(PLAIN);
+    w.add(LayerEntry.file("growing", file));
+    OutputStream out =
+        triggering(1 << 20, () -> Files.write(file, new byte[10], StandardOpenOption.APPEND));
+    assertThatThrownBy(() -> w.write(out))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("grew while being written");
+  }
+
+  @Test
+  void aFileThatShrinksWhileItIsWrittenFailsTheLayerNamingIt() throws IOException {
+    Path tree = Files.createDirectories(dir.resolve("tree"));
+    Path file = tree.resolve("shrinking");
+    Files.write(file, new byte[4 << 20]);
+    LayerWriter w = new LayerWriter(PLAIN).addTree(tree);
+    OutputStream out =
+        triggering(
+            1 << 20,
+            () -> {
+              try (var c = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+                c.truncate(2 << 20);
+              }
+            });
+    assertThatThrownBy(() -> w.write(out))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("shrank while being written");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void aFailedWriteLeavesNoBlobInTheLayout(Compression c) throws IOException {
+    Path path = dir.resolve("layout");
+    try (OciLayout layout = OciLayout.create(path)) {
+      LayerWriter w = new LayerWriter(LayerOptions.DEFAULT.withCompression(c));
+      w.add(LayerEntry.file("a", new byte[1 << 20]));
+      // procfs files say they are empty, then give bytes: a file growing as it is read.
+      w.add(LayerEntry.file("b", Path.of("/proc/self/status")));
+      assertThatThrownBy(() -> w.write(layout))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("/proc/self/status: grew");
+      LayerWriter missing = new LayerWriter(LayerOptions.DEFAULT.withCompression(c));
+      missing.add(LayerEntry.file("a", dir.resolve("missing")));
+      assertThatThrownBy(() -> missing.write(layout))
+          .isInstanceOf(java.nio.file.NoSuchFileException.class);
+    }
+    try (Stream<Path> files = Files.walk(path)) {
+      assertThat(files.filter(Files::isRegularFile).map(p -> path.relativize(p).toString()))
+          .containsExactlyInAnyOrder("oci-layout", "index.json");
+    }
+  }
+}
