@@ -259,8 +259,10 @@ public final class LayerWriter {
     try (BlobWriter blob = layout.newBlob(mediaType, options.digestAlgorithm())) {
       Totals t = writeTar(blob, plan, false);
       Descriptor descriptor = blob.commit();
+      // Uncompressed, the blob is the tar: the blob writer's digest is the diff_id.
       Digest diffId = t.diffId == null ? descriptor.digest() : t.diffId;
-      return new WrittenLayer(descriptor, diffId, t.uncompressed, t.entries, notes);
+      long size = t.diffId == null ? descriptor.size() : t.uncompressed;
+      return new WrittenLayer(descriptor, diffId, size, t.entries, notes);
     }
   }
 
@@ -333,7 +335,7 @@ public final class LayerWriter {
     List<Planned> out = new ArrayList<>(all.size());
     for (Item i : all) {
       LayerEntry e = i.entry();
-      String head = links.get(e.path());
+      String head = isWhiteout(e.type()) ? null : links.get(e.path());
       boolean noFollow = i.fromTree();
       Item source = head == null ? null : heads.get(head);
       if (head != null && source == null) {
@@ -567,6 +569,10 @@ public final class LayerWriter {
     long entries;
   }
 
+  /**
+   * Writes the tar of {@code plan} to {@code out} through the compressor, digesting the tar (unless
+   * uncompressed: then it is the blob) and, when {@code digestBlob}, the blob.
+   */
   private Totals writeTar(OutputStream out, List<Planned> plan, boolean digestBlob)
       throws IOException {
     Totals totals = new Totals();
@@ -584,9 +590,7 @@ public final class LayerWriter {
           }
         };
     DigestingOutputStream blob =
-        digestBlob || !compressed
-            ? new DigestingOutputStream(sink, options.digestAlgorithm())
-            : null;
+        digestBlob ? new DigestingOutputStream(sink, options.digestAlgorithm()) : null;
     OutputStream compressor =
         Compressors.compressor(
             blob == null ? sink : blob, options.compression(), options.level(), options.threads());

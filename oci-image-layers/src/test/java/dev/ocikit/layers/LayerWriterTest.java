@@ -301,6 +301,7 @@ class LayerWriterTest {
     w.add(LayerEntry.hardlink("a/link", "z/target"));
     w.add(LayerEntry.hardlink("m/chained", "a/link"));
     w.add(LayerEntry.hardlink("lower", "in/a/lower/layer"));
+    w.add(LayerEntry.whiteout("z/target")); // another entry: the lower z/target goes first
     List<LayerEntry> entries = w.entries();
     LayerEntry first = entries.stream().filter(e -> e.path().equals("a/link")).findFirst().get();
     assertThat(first.type()).isEqualTo(Type.FILE);
@@ -312,6 +313,7 @@ class LayerWriterTest {
             org.assertj.core.groups.Tuple.tuple("lower", "in/a/lower/layer"),
             org.assertj.core.groups.Tuple.tuple("m/chained", "a/link"),
             org.assertj.core.groups.Tuple.tuple("z/target", "a/link"));
+    assertThat(entries.stream().map(LayerEntry::tarName)).contains("z/.wh.target");
 
     Path target = Files.createDirectory(dir.resolve("t"));
     try (OciLayout layout = OciLayout.create(dir.resolve("layout"))) {
