@@ -181,6 +181,10 @@ final class FileTrees {
     }
     Map<String, String> out = new TreeMap<>();
     for (String n : names) {
+      if (n.indexOf('=') >= 0 || n.indexOf('\n') >= 0) {
+        notes.add(path + ": xattr user." + n + " left out (a PAX record key cannot hold its name)");
+        continue;
+      }
       ByteBuffer value = ByteBuffer.allocate(view.size(n));
       view.read(n, value);
       byte[] bytes = new byte[value.flip().remaining()];
