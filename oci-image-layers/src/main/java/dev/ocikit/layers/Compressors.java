@@ -4,8 +4,6 @@ import com.github.luben.zstd.ZstdOutputStream;
 import dev.ocikit.model.Compression;
 import java.io.IOException;
 import java.io.OutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipParameters;
 
 /** The one place where a layer's compressor is chosen. */
 final class Compressors {
@@ -19,11 +17,12 @@ final class Compressors {
    * the compressed stream and closes {@code out}. The bytes depend on the level, never on {@code
    * threads}.
    *
-   * <p>gzip: one member with a fixed header (no file name, mtime 0, OS "unknown"), as Go's
-   * compress/gzip writes it; {@code threads} is not used yet. zstd: always in zstd's multi-threaded
-   * mode, with at least one worker: its output differs from the single-threaded mode's, but is the
-   * same for any number of workers (zstd-jni 1.5.7, checked by {@code LayerWriterTest}), so a
-   * layer's digest does not depend on the machine.
+   * <p>gzip: {@link ParallelGzipOutputStream}, one member with a fixed header (no file name, mtime
+   * 0, OS "unknown"), as Go's compress/gzip writes it, compressed in fixed 128 KiB blocks on up to
+   * {@code threads} threads. zstd: always in zstd's multi-threaded mode, with at least one worker:
+   * its output differs from the single-threaded mode's, but is the same for any number of workers
+   * (zstd-jni 1.5.7, checked by {@code LayerWriterTest}), so a layer's digest does not depend on
+   * the machine.
    *
    * @param level the level, or -1 for the default (gzip 6, zstd 3)
    */
@@ -33,12 +32,8 @@ final class Compressors {
       case NONE:
         return out;
       case GZIP:
-        GzipParameters p = new GzipParameters();
-        p.setCompressionLevel(level);
-        p.setModificationTime(0);
-        p.setOperatingSystem(255);
-        p.setBufferSize(64 * 1024);
-        return new GzipCompressorOutputStream(out, p);
+        // pigz-style blocks on up to `threads` threads: the same bytes for any thread count.
+        return new ParallelGzipOutputStream(out, level, Math.max(1, threads));
       case ZSTD:
         ZstdOutputStream z = new ZstdOutputStream(out, level == -1 ? ZSTD_LEVEL : level);
         try {
