@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
       LayoutCommands.Copy.class,
       LayoutCommands.Gc.class,
       UnpackCommand.class,
+      PackCommand.class,
       BundleCommand.class,
       DigestCommand.class,
       CommandLine.HelpCommand.class

@@ -44,6 +44,11 @@ class InteropIT {
   }
 
   Result run(String... command) throws IOException, InterruptedException {
+    return run(dir, command);
+  }
+
+  /** Runs a command to its end (2 minutes at most), its output kept in files under {@code dir}. */
+  static Result run(Path dir, String... command) throws IOException, InterruptedException {
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
     Process p =
