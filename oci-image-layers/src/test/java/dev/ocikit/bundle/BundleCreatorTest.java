@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ocikit.layers.ApplyOptions;
 import dev.ocikit.layers.ProgressListener;
+import dev.ocikit.layers.Tools;
 import dev.ocikit.layout.LayoutException;
 import dev.ocikit.layout.OciLayout;
 import dev.ocikit.model.ImageConfig;

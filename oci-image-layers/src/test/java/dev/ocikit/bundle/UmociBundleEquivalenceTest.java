@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ocikit.bundle.RuntimeConfig.Mount;
 import dev.ocikit.layers.ApplyOptions;
 import dev.ocikit.layers.ProgressListener;
+import dev.ocikit.layers.Tools;
 import dev.ocikit.layout.ImageRef;
 import dev.ocikit.layout.OciLayout;
 import dev.ocikit.model.Descriptor;

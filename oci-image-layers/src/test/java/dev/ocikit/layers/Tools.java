@@ -15,11 +15,11 @@ import java.util.stream.Stream;
  * External tools for tests, as {@code InteropIT} uses them: a missing tool skips the test, except
  * on CI ({@code CI=true}), where {@code .ci/run} installs it and its absence fails the test.
  */
-final class Tools {
+public final class Tools {
   private Tools() {}
 
   /** Skips the test (fails it on CI) when {@code tool} is not on the PATH. */
-  static void require(String tool) {
+  public static void require(String tool) {
     boolean present =
         Stream.of(System.getenv("PATH").split(":"))
             .anyMatch(p -> Files.isExecutable(Path.of(p, tool)));
@@ -30,7 +30,7 @@ final class Tools {
   }
 
   /** Whether this process runs as root (the owner of /proc/self is the effective uid). */
-  static boolean root() {
+  public static boolean root() {
     try {
       return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
     } catch (IOException e) {
@@ -39,12 +39,12 @@ final class Tools {
   }
 
   /** Whether the JVM can name files with any Unicode name (its sun.jnu.encoding is UTF-8). */
-  static boolean unicodeFileNames() {
+  public static boolean unicodeFileNames() {
     return "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"));
   }
 
   /** Runs {@code command}, which must succeed within two minutes; returns its standard output. */
-  static String run(Path workDir, List<String> command) throws IOException {
+  public static String run(Path workDir, List<String> command) throws IOException {
     Path out = Files.createTempFile(workDir, "out", ".txt");
     Path err = Files.createTempFile(workDir, "err", ".txt");
     Process p =
