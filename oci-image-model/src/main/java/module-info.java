@@ -17,4 +17,6 @@ module dev.ocikit.model {
   exports dev.ocikit.json;
   exports dev.ocikit.validation;
   exports dev.ocikit.blob;
+  exports dev.ocikit.internal to
+      dev.ocikit.layers;
 }

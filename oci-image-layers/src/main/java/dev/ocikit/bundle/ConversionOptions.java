@@ -1,5 +1,6 @@
 package dev.ocikit.bundle;
 
+import dev.ocikit.internal.Values;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

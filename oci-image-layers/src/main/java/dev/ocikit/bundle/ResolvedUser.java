@@ -1,5 +1,6 @@
 package dev.ocikit.bundle;
 
+import dev.ocikit.internal.Values;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

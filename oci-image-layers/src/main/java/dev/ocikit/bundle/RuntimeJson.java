@@ -9,6 +9,7 @@ import dev.ocikit.bundle.RuntimeConfig.Process;
 import dev.ocikit.bundle.RuntimeConfig.Rlimit;
 import dev.ocikit.bundle.RuntimeConfig.Root;
 import dev.ocikit.bundle.RuntimeConfig.User;
+import dev.ocikit.internal.Values;
 import dev.ocikit.json.InvalidDocumentException;
 import dev.ocikit.json.OciJson;
 import java.io.ByteArrayOutputStream;

@@ -8,6 +8,7 @@ import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
 import com.networknt.schema.regex.RegularExpression;
+import dev.ocikit.internal.SchemaProblems;
 import dev.ocikit.json.InvalidDocumentException;
 import dev.ocikit.json.OciJson;
 import dev.ocikit.validation.Problem;
@@ -122,19 +123,9 @@ public final class RuntimeSchema {
       errors = compiled.get(kind).validate(document);
     } catch (RuntimeException | StackOverflowError e) {
       // The validator gives up on some hostile values (e.g. 1e999999999 where an integer is due).
-      return List.of(
-          Problem.error(
-              "",
-              "the document could not be checked against "
-                  + kind.schemaFile()
-                  + ": "
-                  + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+      return List.of(SchemaProblems.unchecked(kind.schemaFile(), e));
     }
-    List<Problem> problems = new ArrayList<>(errors.size());
-    for (Error e : errors) {
-      String pointer = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString();
-      problems.add(Problem.error(pointer, message(e, pointer)));
-    }
+    List<Problem> problems = new ArrayList<>(SchemaProblems.of(errors, BASE));
     problems.sort(Comparator.comparing(Problem::pointer));
     return List.copyOf(problems);
   }
@@ -142,21 +133,6 @@ public final class RuntimeSchema {
   /** Validates {@code config} as {@link RuntimeJson} writes it. */
   public List<Problem> validate(RuntimeConfig config) {
     return validate(Kind.CONFIG, RuntimeJson.toTree(config));
-  }
-
-  private static String message(Error e, String pointer) {
-    String m = e.getMessage();
-    // networknt prefixes the instance location; the pointer is reported on its own.
-    if (!pointer.isEmpty() && m.startsWith(pointer + ": ")) {
-      m = m.substring(pointer.length() + 2);
-    } else if (m.startsWith(": ")) {
-      m = m.substring(2);
-    }
-    String where = String.valueOf(e.getSchemaLocation());
-    if (where.startsWith(BASE)) {
-      where = where.substring(BASE.length());
-    }
-    return m + " (schema " + where + ")";
   }
 
   /**

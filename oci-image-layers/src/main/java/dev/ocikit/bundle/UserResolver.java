@@ -1,5 +1,6 @@
 package dev.ocikit.bundle;
 
+import dev.ocikit.internal.Values;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package dev.ocikit.model;
 
 import dev.ocikit.digest.Digest;
+import dev.ocikit.internal.Values;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

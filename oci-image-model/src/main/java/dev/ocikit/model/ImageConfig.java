@@ -2,6 +2,7 @@ package dev.ocikit.model;
 
 import dev.ocikit.digest.Digest;
 import dev.ocikit.digest.DigestAlgorithm;
+import dev.ocikit.internal.Values;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;

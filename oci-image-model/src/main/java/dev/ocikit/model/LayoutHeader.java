@@ -1,5 +1,6 @@
 package dev.ocikit.model;
 
+import dev.ocikit.internal.Values;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;

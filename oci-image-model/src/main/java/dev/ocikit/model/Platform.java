@@ -1,5 +1,6 @@
 package dev.ocikit.model;
 
+import dev.ocikit.internal.Values;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

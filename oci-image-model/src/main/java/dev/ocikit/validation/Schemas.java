@@ -9,11 +9,11 @@ import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
 import com.networknt.schema.regex.RegularExpression;
 import dev.ocikit.digest.Digest;
+import dev.ocikit.internal.SchemaProblems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -64,35 +64,9 @@ final class Schemas {
     } catch (RuntimeException | StackOverflowError e) {
       // The schema validator gives up on some hostile values (e.g. a number such as 1e999999999
       // where an integer is expected). The spec rules still run and name the value at fault.
-      return List.of(
-          Problem.error(
-              "",
-              "the document could not be checked against "
-                  + type.schemaFile()
-                  + ": "
-                  + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+      return List.of(SchemaProblems.unchecked(type.schemaFile(), e));
     }
-    List<Problem> problems = new ArrayList<>(errors.size());
-    for (Error e : errors) {
-      String pointer = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString();
-      problems.add(Problem.error(pointer, message(e, pointer)));
-    }
-    return problems;
-  }
-
-  private static String message(Error e, String pointer) {
-    String m = e.getMessage();
-    // networknt prefixes the instance location; the pointer is reported on its own.
-    if (!pointer.isEmpty() && m.startsWith(pointer + ": ")) {
-      m = m.substring(pointer.length() + 2);
-    } else if (m.startsWith(": ")) {
-      m = m.substring(2);
-    }
-    String where = String.valueOf(e.getSchemaLocation());
-    if (where.startsWith(BASE)) {
-      where = where.substring(BASE.length());
-    }
-    return m + " (schema " + where + ")";
+    return SchemaProblems.of(errors, BASE);
   }
 
   /**

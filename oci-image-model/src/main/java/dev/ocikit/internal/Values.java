@@ -1,4 +1,4 @@
-package dev.ocikit.model;
+package dev.ocikit.internal;
 
 import java.util.Collections;
 import java.util.List;
@@ -9,11 +9,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
-/** Defensive, immutable copies for the records' compact constructors. */
-final class Values {
+/**
+ * Defensive, immutable copies and range checks for the compact constructors of ocikit's records
+ * (the image model here, the runtime-spec model of {@code dev.ocikit.bundle}). Not API: this
+ * package is exported only to ocikit's own modules.
+ */
+public final class Values {
   private Values() {}
 
-  static <T> List<T> list(List<T> list, String field) {
+  /** An unmodifiable copy of {@code list}, which must hold no null. */
+  public static <T> List<T> list(List<T> list, String field) {
     Objects.requireNonNull(list, field);
     for (T element : list) {
       if (element == null) {
@@ -23,7 +28,8 @@ final class Values {
     return List.copyOf(list);
   }
 
-  static Map<String, String> stringMap(Map<String, String> map, String field) {
+  /** A sorted unmodifiable copy of {@code map}, which must hold no null key or value. */
+  public static Map<String, String> stringMap(Map<String, String> map, String field) {
     Objects.requireNonNull(map, field);
     TreeMap<String, String> copy = new TreeMap<>();
     for (Map.Entry<String, String> e : map.entrySet()) {
@@ -36,7 +42,8 @@ final class Values {
     return Collections.unmodifiableMap(copy);
   }
 
-  static Set<String> stringSet(Set<String> set, String field) {
+  /** A sorted unmodifiable copy of {@code set}, which must hold no null. */
+  public static Set<String> stringSet(Set<String> set, String field) {
     Objects.requireNonNull(set, field);
     TreeSet<String> copy = new TreeSet<>();
     for (String s : set) {
@@ -48,7 +55,8 @@ final class Values {
     return Collections.unmodifiableSet(copy);
   }
 
-  static Map<String, JsonNode> unknown(Map<String, JsonNode> map) {
+  /** A sorted unmodifiable deep copy of unknown JSON properties. */
+  public static Map<String, JsonNode> unknown(Map<String, JsonNode> map) {
     Objects.requireNonNull(map, "unknownProperties");
     if (map.isEmpty()) {
       return Map.of();
@@ -63,11 +71,12 @@ final class Values {
   }
 
   /** Deep copies again on the way out, so that callers cannot change a record's nodes. */
-  static Map<String, JsonNode> unknownView(Map<String, JsonNode> map) {
+  public static Map<String, JsonNode> unknownView(Map<String, JsonNode> map) {
     return map.isEmpty() ? map : unknown(map);
   }
 
-  static String requireNonBlank(String value, String field) {
+  /** {@code value}, which must be neither null nor empty. */
+  public static String requireNonBlank(String value, String field) {
     Objects.requireNonNull(value, field);
     if (value.isEmpty()) {
       throw new IllegalArgumentException(field + " must not be empty");
@@ -75,12 +84,33 @@ final class Values {
     return value;
   }
 
-  static void checkUnknownDoesNotShadow(Map<String, JsonNode> unknown, Set<String> known) {
+  /** Refuses unknown properties that carry the name of a known one. */
+  public static void checkUnknownDoesNotShadow(Map<String, JsonNode> unknown, Set<String> known) {
     for (String key : unknown.keySet()) {
       if (known.contains(key)) {
         throw new IllegalArgumentException(
             "unknownProperties must not contain the known property \"" + key + "\"");
       }
     }
+  }
+
+  /** The largest uint32, the range of uids, gids and id mappings (runtime-spec defs.json). */
+  public static final long UINT32_MAX = 0xFFFF_FFFFL;
+
+  /** {@code value}, which must be a uint32. */
+  public static long uint32(long value, String field) {
+    if (value < 0 || value > UINT32_MAX) {
+      throw new IllegalArgumentException(field + " must be a uint32, not " + value);
+    }
+    return value;
+  }
+
+  /** An unmodifiable copy of {@code values}, each a uint32. */
+  public static List<Long> uint32List(List<Long> values, String field) {
+    List<Long> copy = list(values, field);
+    for (long v : copy) {
+      uint32(v, field);
+    }
+    return copy;
   }
 }
