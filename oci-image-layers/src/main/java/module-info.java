@@ -12,4 +12,5 @@ module dev.ocikit.layers {
   exports dev.ocikit.layers;
   exports dev.ocikit.build;
   exports dev.ocikit.bundle;
+  exports dev.ocikit.view;
 }

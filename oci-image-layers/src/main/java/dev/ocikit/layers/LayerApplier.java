@@ -1,24 +1,17 @@
 package dev.ocikit.layers;
 
-import com.github.luben.zstd.ZstdInputStream;
 import dev.ocikit.blob.BlobSource;
 import dev.ocikit.digest.Digest;
-import dev.ocikit.digest.DigestAlgorithm;
 import dev.ocikit.digest.DigestMismatchException;
-import dev.ocikit.digest.DigestingInputStream;
 import dev.ocikit.digest.SizeMismatchException;
-import dev.ocikit.model.Compression;
+import dev.ocikit.layers.internal.LayerReader;
 import dev.ocikit.model.Descriptor;
-import dev.ocikit.model.MediaType;
-import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -33,13 +26,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -153,383 +141,37 @@ public final class LayerApplier {
       BlobSource source, Descriptor layer, @Nullable Digest diffId, Path target)
       throws IOException {
     Rootfs rootfs = new Rootfs(target);
-    DigestAlgorithm algorithm =
-        diffId != null && diffId.isVerifiable()
-            ? diffId.requireRegistered()
-            : DigestAlgorithm.SHA256;
-    InputStream blob = source.open(layer);
-    Producer producer = new Producer(blob, layer, algorithm);
-    Thread thread =
-        new Thread(producer, "ocikit-decompress-" + layer.digest().encoded().substring(0, 12));
-    thread.setDaemon(true);
-    thread.start();
-    // Decompressing, digesting (diff_id) and the size limit on one thread; tar and files on this.
     boolean empty = Rootfs.children(rootfs.root()).isEmpty();
-    try (ChunkStream chunks = new ChunkStream(producer);
-        Applier applier = new Applier(rootfs, layer.digest(), empty)) {
-      TarArchiveInputStream tar = new TarArchiveInputStream(chunks, "UTF-8");
-      long entries = 0;
-      long dataEnd = -1; // where the data of the last entry ends in the tar
-      while (true) {
-        TarArchiveEntry entry;
-        try {
-          entry = tar.getNextEntry();
-        } catch (IOException e) {
-          producer.rethrow();
-          if (e instanceof LayerException) {
-            throw e;
-          }
-          if (chunks.count == dataEnd && chunks.read() < 0) {
-            // The tar ends right after the data of its last entry, without the padding of that
-            // entry's last record and the end-of-archive records: so do the layers of umoci 0.4.7's
-            // insert (umoci#436), which Go's archive/tar, and so containerd, Docker and umoci,
-            // read as complete. The diff_id covers exactly these bytes.
-            applier.notes.add("the tar ends without padding and end-of-archive records");
-            break;
-          }
-          throw new LayerException(layer.digest(), null, "not a valid tar archive: " + message(e));
-        }
-        if (entry == null) {
-          break;
-        }
-        dataEnd = chunks.count + entry.getSize();
-        if (++entries > options.maxEntries()) {
-          throw new LayerLimitException(
-              layer.digest(), entry.getName(), "more than " + options.maxEntries() + " entries");
-        }
-        try {
-          applier.apply(entry, tar);
-        } catch (LayerException | InterruptedIOException e) {
-          throw e;
-        } catch (IOException | InvalidPathException e) {
-          // The decompressing thread's failure, if it is the cause, is the one to report.
-          producer.rethrow();
-          LayerException wrapped =
-              new LayerException(layer.digest(), entry.getName(), "cannot apply: " + message(e));
-          wrapped.initCause(e);
-          throw wrapped;
-        }
-      }
-      // The tar reader stops at the end-of-archive marker: read the rest, so that the digests
-      // cover every byte.
-      chunks.transferTo(java.io.OutputStream.nullOutputStream());
-      producer.awaitEnd();
-      applier.finish();
-      Digest actual = producer.diffId();
-      if (diffId != null && !actual.equals(diffId)) {
-        throw new DigestMismatchException(
-            "uncompressed layer " + layer.digest() + " (its diff_id)", diffId, actual);
-      }
+    try (Applier applier = new Applier(rootfs, layer.digest(), empty)) {
+      LayerReader.Result result =
+          new LayerReader(options.maxUncompressedBytes(), options.maxEntries(), listener)
+              .read(
+                  source,
+                  layer,
+                  diffId,
+                  new LayerReader.Handler() {
+                    @Override
+                    public void entry(TarArchiveEntry entry, InputStream content)
+                        throws IOException {
+                      applier.apply(entry, content);
+                    }
+
+                    @Override
+                    public void note(String note) {
+                      applier.notes.add(note);
+                    }
+
+                    @Override
+                    public void end() throws IOException {
+                      applier.finish();
+                    }
+                  });
       return new ApplyResult(
-          actual, entries, producer.uncompressedBytes(), List.copyOf(applier.notes));
-    } catch (IOException | RuntimeException e) {
-      producer.cancel();
-      IOException first = producer.failure();
-      if (first != null && first != e && !(e instanceof LayerException)) {
-        first.addSuppressed(e);
-        throw first;
-      }
-      throw e;
-    } finally {
-      producer.cancel();
-      try {
-        thread.join(TimeUnit.SECONDS.toMillis(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+          result.diffId(),
+          result.entries(),
+          result.uncompressedBytes(),
+          List.copyOf(applier.notes));
     }
-  }
-
-  private static String message(Throwable e) {
-    if (e instanceof java.io.EOFException) {
-      return "unexpected end of data" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-  }
-
-  /** Decompresses on its own thread into a bounded queue of chunks. */
-  private final class Producer implements Runnable {
-    private final InputStream blob;
-    private final Descriptor layer;
-    private final DigestAlgorithm algorithm;
-    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(16);
-
-    /** Chunks the applier has read, for reuse: no garbage per chunk. */
-    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(20);
-
-    private volatile boolean cancelled;
-    private volatile @Nullable IOException failure;
-    private volatile boolean done;
-    private volatile @Nullable Digest diffId;
-    private volatile long uncompressedBytes;
-
-    Producer(InputStream blob, Descriptor layer, DigestAlgorithm algorithm) {
-      this.blob = blob;
-      this.layer = layer;
-      this.algorithm = algorithm;
-    }
-
-    /** The digest of the uncompressed tar; valid once the end was reached. */
-    Digest diffId() {
-      return java.util.Objects.requireNonNull(diffId, "the end of the layer was not reached");
-    }
-
-    long uncompressedBytes() {
-      return uncompressedBytes;
-    }
-
-    @Override
-    public void run() {
-      try (InputStream raw = new Counting(blob, layer.size())) {
-        BufferedInputStream buffered = new BufferedInputStream(raw, 64 * 1024);
-        String format = "layer";
-        try (InputStream decompressed = decompress(buffered);
-            DigestingInputStream in = new DigestingInputStream(decompressed, algorithm)) {
-          format = compressionName;
-          long limit = options.maxUncompressedBytes();
-          while (!cancelled) {
-            byte[] chunk = free.poll();
-            if (chunk == null) {
-              chunk = new byte[CHUNK];
-            }
-            int n = in.readNBytes(chunk, 0, CHUNK);
-            if (n == 0) {
-              break;
-            }
-            if (n < CHUNK) {
-              chunk = java.util.Arrays.copyOf(chunk, n); // the last one: chunks are full but it
-            }
-            if (in.count() > limit) {
-              throw new LayerLimitException(
-                  layer.digest(),
-                  null,
-                  "expands to more than " + limit + " bytes (a decompression bomb?)");
-            }
-            put(chunk);
-          }
-          if (!cancelled) {
-            uncompressedBytes = in.count();
-            diffId = in.digest();
-          }
-        } catch (LayerException | DigestMismatchException | SizeMismatchException e) {
-          throw e;
-        } catch (IOException e) {
-          // A corrupt stream: if the blob itself is wrong, that is the better report.
-          buffered.transferTo(java.io.OutputStream.nullOutputStream());
-          throw new LayerException(
-              layer.digest(), null, "is not a complete " + format + " stream: " + message(e));
-        }
-        // Drain the compressed blob to its end, which checks its size and digest.
-        buffered.transferTo(java.io.OutputStream.nullOutputStream());
-      } catch (DigestMismatchException
-          | SizeMismatchException
-          | LayerException
-          | InterruptedIOException e) {
-        failure = e;
-      } catch (IOException | RuntimeException e) {
-        // A truncated or corrupt stream: gzip's EOFException, zstd's errors.
-        LayerException wrapped =
-            new LayerException(layer.digest(), null, "cannot decompress: " + message(e));
-        wrapped.initCause(e);
-        failure = wrapped;
-      } finally {
-        done = true;
-        end();
-      }
-    }
-
-    /** Puts the end marker, waiting for room: the queue may be full of chunks not yet read. */
-    private void end() {
-      try {
-        while (!queue.offer(EOF, 100, TimeUnit.MILLISECONDS)) {
-          if (cancelled) {
-            queue.clear();
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        queue.clear();
-        queue.offer(EOF);
-      }
-    }
-
-    private String compressionName = "layer";
-
-    private InputStream decompress(BufferedInputStream in) throws IOException {
-      in.mark(8);
-      byte[] head = in.readNBytes(4);
-      in.reset();
-      Compression magic = magic(head);
-      Optional<Compression> declared = MediaType.layerCompression(layer.mediaType());
-      Compression compression = declared.orElse(magic);
-      if (declared.isPresent() && declared.get() != magic && head.length > 0) {
-        throw new LayerException(
-            layer.digest(),
-            null,
-            "the media type "
-                + layer.mediaType()
-                + " says "
-                + name(declared.get())
-                + ", but the content is "
-                + (magic == Compression.NONE ? "not compressed" : name(magic)));
-      }
-      compressionName = compression == Compression.NONE ? "tar" : name(compression);
-      return switch (compression) {
-        case NONE -> new NonClosing(in);
-        // Not java.util.zip.GZIPInputStream: it stops between the members of a multi-member
-        // stream (as parallel gzip writers produce) whenever available() says 0.
-        case GZIP -> gunzip(new NonClosing(in));
-        case ZSTD -> new ZstdInputStream(new NonClosing(in));
-      };
-    }
-
-    @SuppressWarnings("deprecation") // the builder needs commons-io on the module path
-    private InputStream gunzip(InputStream in) throws IOException {
-      return new org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream(in, true);
-    }
-
-    private void put(byte[] chunk) throws IOException {
-      try {
-        while (!cancelled && !queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
-          // wait for the applier
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted");
-      }
-    }
-
-    byte @Nullable [] take() throws IOException {
-      try {
-        byte[] chunk = queue.take();
-        if (chunk == EOF) {
-          queue.offer(EOF);
-          rethrow();
-          return null;
-        }
-        return chunk;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted");
-      }
-    }
-
-    void rethrow() throws IOException {
-      IOException f = failure;
-      if (f != null) {
-        throw f;
-      }
-    }
-
-    @Nullable IOException failure() {
-      return failure;
-    }
-
-    void awaitEnd() throws IOException {
-      while (take() != null) {
-        // the tar ended before the decompressed data did: read it all
-      }
-      rethrow();
-    }
-
-    void cancel() {
-      cancelled = true;
-      queue.clear();
-      if (!done) {
-        queue.offer(EOF);
-      }
-    }
-  }
-
-  private static Compression magic(byte[] head) {
-    if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
-      return Compression.GZIP;
-    }
-    if (head.length >= 4
-        && (head[0] & 0xff) == 0x28
-        && (head[1] & 0xff) == 0xb5
-        && (head[2] & 0xff) == 0x2f
-        && (head[3] & 0xff) == 0xfd) {
-      return Compression.ZSTD;
-    }
-    return Compression.NONE;
-  }
-
-  private static String name(Compression c) {
-    return c.name().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  /** The uncompressed bytes, as an input stream over the producer's chunks. */
-  private static final class ChunkStream extends InputStream {
-    private final Producer producer;
-    private byte @Nullable [] chunk = new byte[0];
-    private int position;
-
-    /** The bytes read so far: the position in the uncompressed tar. */
-    long count;
-
-    ChunkStream(Producer producer) {
-      this.producer = producer;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      while (chunk != null && position == chunk.length) {
-        if (chunk.length == CHUNK) {
-          producer.free.offer(chunk);
-        }
-        chunk = producer.take();
-        position = 0;
-      }
-      if (chunk == null) {
-        return -1;
-      }
-      int n = Math.min(len, chunk.length - position);
-      System.arraycopy(chunk, position, b, off, n);
-      position += n;
-      count += n;
-      return n;
-    }
-  }
-
-  /** Counts the compressed bytes for progress reports. */
-  private final class Counting extends FilterInputStream {
-    private final long total;
-    private long done;
-
-    Counting(InputStream in, long total) {
-      super(in);
-      this.total = total;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        done += n;
-        listener.bytes(done, total);
-      }
-      return n;
-    }
-  }
-
-  /** Keeps the decompressor from closing the verifying stream before it is drained. */
-  private static final class NonClosing extends FilterInputStream {
-    NonClosing(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public void close() {}
   }
 
   /** The changeset semantics, entry by entry. */
@@ -733,7 +375,7 @@ public final class LayerApplier {
         throw e;
       } catch (IOException | RuntimeException e) {
         LayerException wrapped =
-            new LayerException(layer, entry.getName(), "cannot apply: " + message(e));
+            new LayerException(layer, entry.getName(), "cannot apply: " + LayerReader.message(e));
         wrapped.initCause(e);
         throw wrapped;
       }
