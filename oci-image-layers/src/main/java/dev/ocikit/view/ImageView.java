@@ -107,14 +107,17 @@ public final class ImageView implements Closeable {
     this.fileSystem = new ViewFileSystem(this);
   }
 
-  private static void count(Node n, long[] live, Map<Long, Integer> inodes) {
-    live[1]++;
-    if (!n.isDirectory() && inodes.merge(n.inode, 1, Integer::sum) == 1 && n.type == Node.FILE) {
-      live[0] += n.size;
-    }
-    if (n.children != null) {
-      for (Node c : n.children.values()) {
-        count(c, live, inodes);
+  private static void count(Node root, long[] live, Map<Long, Integer> inodes) {
+    Deque<Node> todo = new ArrayDeque<>();
+    todo.push(root);
+    while (!todo.isEmpty()) {
+      Node n = todo.pop();
+      live[1]++;
+      if (!n.isDirectory() && inodes.merge(n.inode, 1, Integer::sum) == 1 && n.type == Node.FILE) {
+        live[0] += n.size;
+      }
+      if (n.children != null) {
+        n.children.values().forEach(todo::push);
       }
     }
   }

@@ -72,18 +72,15 @@ final class Node {
     if (parent == null) {
       return "/";
     }
-    StringBuilder s = new StringBuilder();
-    append(s);
-    return s.toString();
-  }
-
-  private void append(StringBuilder s) {
-    Node p = parent;
-    if (p == null) {
-      return;
+    java.util.ArrayDeque<String> names = new java.util.ArrayDeque<>();
+    for (Node n = this; n.parent != null; n = n.parent) {
+      names.push(n.name);
     }
-    p.append(s);
-    s.append('/').append(name);
+    StringBuilder s = new StringBuilder();
+    for (String name : names) {
+      s.append('/').append(name);
+    }
+    return s.toString();
   }
 
   /** Whether it is still in the tree: every node up to the root is its parent's child. */

@@ -29,9 +29,9 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * names and for xattrs), in the order given, duplicates and all; and images of such layers written
  * with ocikit's layout API.
  */
-final class LayerTar {
+public final class LayerTar {
   /** The mtime entries get unless told otherwise. */
-  static final Instant T0 = Instant.parse("2001-09-09T01:46:40Z");
+  public static final Instant T0 = Instant.parse("2001-09-09T01:46:40Z");
 
   private final List<TarArchiveEntry> entries = new ArrayList<>();
   private final List<byte[]> contents = new ArrayList<>();
@@ -55,45 +55,45 @@ final class LayerTar {
     return entries.get(entries.size() - 1);
   }
 
-  LayerTar dir(String name) {
+  public LayerTar dir(String name) {
     return add(name.endsWith("/") ? name : name + "/", TarConstants.LF_DIR, 0755, new byte[0], "");
   }
 
-  LayerTar file(String name, String content) {
+  public LayerTar file(String name, String content) {
     return add(name, TarConstants.LF_NORMAL, 0644, content.getBytes(StandardCharsets.UTF_8), "");
   }
 
-  LayerTar symlink(String name, String target) {
+  public LayerTar symlink(String name, String target) {
     return add(name, TarConstants.LF_SYMLINK, 0777, new byte[0], target);
   }
 
-  LayerTar hardlink(String name, String target) {
+  public LayerTar hardlink(String name, String target) {
     return add(name, TarConstants.LF_LINK, 0644, new byte[0], target);
   }
 
   /** The whiteout of {@code path}: an empty file {@code .wh.NAME} beside it. */
-  LayerTar whiteout(String path) {
+  public LayerTar whiteout(String path) {
     int slash = path.lastIndexOf('/');
     return file(path.substring(0, slash + 1) + ".wh." + path.substring(slash + 1), "");
   }
 
   /** The opaque whiteout of the directory {@code dir}: {@code dir/.wh..wh..opq}. */
-  LayerTar opaque(String dir) {
+  public LayerTar opaque(String dir) {
     return file(dir.isEmpty() ? ".wh..wh..opq" : dir + "/.wh..wh..opq", "");
   }
 
-  LayerTar fifo(String name) {
+  public LayerTar fifo(String name) {
     return add(name, TarConstants.LF_FIFO, 0644, new byte[0], "");
   }
 
-  LayerTar charDevice(String name, int major, int minor) {
+  public LayerTar charDevice(String name, int major, int minor) {
     add(name, TarConstants.LF_CHR, 0666, new byte[0], "");
     last().setDevMajor(major);
     last().setDevMinor(minor);
     return this;
   }
 
-  LayerTar blockDevice(String name, int major, int minor) {
+  public LayerTar blockDevice(String name, int major, int minor) {
     add(name, TarConstants.LF_BLK, 0660, new byte[0], "");
     last().setDevMajor(major);
     last().setDevMinor(minor);
@@ -101,32 +101,32 @@ final class LayerTar {
   }
 
   /** The permission bits of the last entry. */
-  LayerTar mode(int mode) {
+  public LayerTar mode(int mode) {
     last().setMode(mode);
     return this;
   }
 
   /** The owner of the last entry. */
-  LayerTar owner(int uid, int gid) {
+  public LayerTar owner(int uid, int gid) {
     last().setUserId(uid);
     last().setGroupId(gid);
     return this;
   }
 
   /** The mtime of the last entry. */
-  LayerTar mtime(Instant mtime) {
+  public LayerTar mtime(Instant mtime) {
     last().setLastModifiedTime(FileTime.from(mtime));
     return this;
   }
 
   /** A user xattr of the last entry, as a {@code SCHILY.xattr.} PAX record. */
-  LayerTar xattr(String name, String value) {
+  public LayerTar xattr(String name, String value) {
     last().addPaxHeader("SCHILY.xattr." + name, value);
     return this;
   }
 
   /** The uncompressed tar. */
-  byte[] bytes() throws IOException {
+  public byte[] bytes() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out, "UTF-8")) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -142,7 +142,7 @@ final class LayerTar {
   }
 
   /** {@code tar} compressed. */
-  static byte[] compress(byte[] tar, Compression compression) throws IOException {
+  public static byte[] compress(byte[] tar, Compression compression) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (OutputStream c =
         switch (compression) {
@@ -156,13 +156,13 @@ final class LayerTar {
   }
 
   /** A layer of an image: a tar and how it is stored. */
-  record Layer(byte[] tar, Compression compression) {}
+  public record Layer(byte[] tar, Compression compression) {}
 
   /**
    * Writes an image of {@code layers}, base first, to the layout at {@code layout} (created if need
    * be), tagged {@code tag}, with ocikit's API.
    */
-  static void writeImage(Path layout, String tag, List<Layer> layers) throws IOException {
+  public static void writeImage(Path layout, String tag, List<Layer> layers) throws IOException {
     try (OciLayout oci = OciLayout.openOrCreate(layout)) {
       List<Descriptor> blobs = new ArrayList<>();
       List<Digest> diffIds = new ArrayList<>();
@@ -183,7 +183,7 @@ final class LayerTar {
   }
 
   /** Unpacks the image {@code tag} of the layout at {@code layout} into {@code target}. */
-  static ImageUnpacker.Result unpack(Path layout, String tag, Path target, boolean rootless)
+  public static ImageUnpacker.Result unpack(Path layout, String tag, Path target, boolean rootless)
       throws IOException {
     try (OciLayout oci = OciLayout.open(layout)) {
       ImageRef image = oci.resolve(tag, null);

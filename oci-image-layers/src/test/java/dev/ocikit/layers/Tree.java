@@ -30,9 +30,9 @@ import java.util.function.UnaryOperator;
  * sticky included), owner, size and SHA-256 of a file's content, a symlink's target, a device's
  * numbers, its hardlink group (the paths that share its inode), its user xattrs and its mtime.
  */
-final class Tree {
+public final class Tree {
   /** What a path is, from the file-type bits of its {@code unix:mode}. */
-  enum Type {
+  public enum Type {
     FILE,
     DIRECTORY,
     SYMLINK,
@@ -60,7 +60,7 @@ final class Tree {
    * {@code rdev} for devices only, {@code hardlinks} the sorted paths sharing the inode of a
    * non-directory when there are several (empty otherwise).
    */
-  record Node(
+  public record Node(
       Type type,
       int mode,
       int uid,
@@ -72,20 +72,20 @@ final class Tree {
       List<String> hardlinks,
       Map<String, String> xattrs,
       FileTime mtime) {
-    Node {
+    public Node {
       hardlinks = List.copyOf(hardlinks);
       xattrs = Map.copyOf(new TreeMap<>(xattrs));
     }
 
-    Node withOwnerAndMode(int uid, int gid, int mode) {
+    public Node withOwnerAndMode(int uid, int gid, int mode) {
       return new Node(type, mode, uid, gid, size, sha256, target, rdev, hardlinks, xattrs, mtime);
     }
 
-    Node withXattrs(Map<String, String> xattrs) {
+    public Node withXattrs(Map<String, String> xattrs) {
       return new Node(type, mode, uid, gid, size, sha256, target, rdev, hardlinks, xattrs, mtime);
     }
 
-    Node withMtime(FileTime mtime) {
+    public Node withMtime(FileTime mtime) {
       return new Node(type, mode, uid, gid, size, sha256, target, rdev, hardlinks, xattrs, mtime);
     }
 
@@ -126,7 +126,7 @@ final class Tree {
   }
 
   /** The tree under {@code root}; its paths are relative, with {@code .} for the root. */
-  static Tree of(Path root) throws IOException {
+  public static Tree of(Path root) throws IOException {
     TreeMap<String, Node> nodes = new TreeMap<>();
     Map<String, List<String>> byInode = new TreeMap<>();
     Map<String, String> inodeOf = new TreeMap<>();
@@ -257,38 +257,38 @@ final class Tree {
   }
 
   /** The paths and what is there, sorted by path. */
-  Map<String, Node> nodes() {
+  public Map<String, Node> nodes() {
     return java.util.Collections.unmodifiableMap(nodes);
   }
 
   /** What is at {@code path}; fails when nothing is. */
-  Node node(String path) {
+  public Node node(String path) {
     return Objects.requireNonNull(nodes.get(path), () -> "no " + path + " in the tree");
   }
 
   /** This tree with the node at {@code path} changed. */
-  Tree with(String path, UnaryOperator<Node> change) {
+  public Tree with(String path, UnaryOperator<Node> change) {
     TreeMap<String, Node> copy = new TreeMap<>(nodes);
     copy.put(path, change.apply(node(path)));
     return new Tree(copy);
   }
 
   /** This tree without the node at {@code path} (and nothing else). */
-  Tree without(String path) {
+  public Tree without(String path) {
     TreeMap<String, Node> copy = new TreeMap<>(nodes);
     copy.remove(path);
     return new Tree(copy);
   }
 
   /** This tree with every node but the root ({@code .}) changed by {@code change}. */
-  Tree mapBelowRoot(UnaryOperator<Node> change) {
+  public Tree mapBelowRoot(UnaryOperator<Node> change) {
     TreeMap<String, Node> copy = new TreeMap<>();
     nodes.forEach((path, n) -> copy.put(path, path.equals(".") ? n : change.apply(n)));
     return new Tree(copy);
   }
 
   /** This tree without the xattr {@code name} anywhere. */
-  Tree withoutXattr(String name) {
+  public Tree withoutXattr(String name) {
     TreeMap<String, Node> copy = new TreeMap<>();
     nodes.forEach(
         (path, n) -> {
@@ -303,7 +303,7 @@ final class Tree {
    * What differs between this tree, {@code expected}, and {@code actual}, one readable line per
    * path; mtimes of the paths that {@code mtimeIgnored} accepts are not compared.
    */
-  List<String> differences(
+  public List<String> differences(
       String expectedName, Tree actual, String actualName, Predicate<String> mtimeIgnored) {
     List<String> out = new ArrayList<>();
     TreeSet<String> paths = new TreeSet<>(nodes.keySet());
