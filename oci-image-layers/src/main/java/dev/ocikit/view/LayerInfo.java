@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param index the layer's position in the manifest, 0 for the base
  * @param descriptor the layer's descriptor from the manifest
  * @param diffId the digest of the uncompressed tar, verified against the config's diff_id
- * @param uncompressedBytes the size of the uncompressed tar
+ * @param uncompressedSize the size of the uncompressed tar, in bytes
  * @param added the absolute paths this layer added or changed (its entries, and the missing parent
  *     directories they needed) that are still there once the layer is applied, sorted
  * @param deleted the absolute paths its whiteouts removed (layer.md, "Whiteouts": only what lower
