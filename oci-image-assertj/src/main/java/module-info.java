@@ -11,7 +11,7 @@ module dev.ocikit.assertj {
   exports dev.ocikit.assertj;
 
   // AssertJ's soft assertions define their proxies of the assert classes in this package, through
-  // a private lookup into it.
+  // a private lookup into it (see OciSoftAssertions for what else the module path needs).
   opens dev.ocikit.assertj to
       org.assertj.core;
 }

@@ -22,6 +22,14 @@ import org.assertj.core.api.SoftAssertionsProvider;
  * annotated {@code @InjectSoftAssertions} and calls {@link #assertAll()} after each test. To
  * collect image failures into soft assertions of another kind (AssertJ's {@code SoftAssertions},
  * say), use {@link #assertThat(SoftAssertionsProvider, ImageUnderTest)}.
+ *
+ * <p>Soft assertions are AssertJ's: proxies of the assert classes that AssertJ generates with Byte
+ * Buddy. On the class path (how build tools run tests by default) nothing more is needed. Tests
+ * that run as a named module on the module path need, as for any custom assertions of another
+ * module with AssertJ 3.27, {@code --add-modules net.bytebuddy --add-reads
+ * org.assertj.core=dev.ocikit.assertj --add-exports
+ * org.assertj.core/org.assertj.core.api.recursive.assertion=dev.ocikit.assertj} (this module opens
+ * its package to AssertJ for the rest); the hard assertions of {@link OciAssertions} need nothing.
  */
 public class OciSoftAssertions extends AbstractSoftAssertions {
 
