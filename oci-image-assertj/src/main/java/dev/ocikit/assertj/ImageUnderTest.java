@@ -7,6 +7,7 @@ import dev.ocikit.layout.ImageRef;
 import dev.ocikit.model.ImageConfig;
 import dev.ocikit.model.Platform;
 import dev.ocikit.view.ImageView;
+import dev.ocikit.view.ViewOptions;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,11 +45,15 @@ public final class ImageUnderTest implements Closeable {
   private @Nullable ImageConfig config;
 
   private ImageUnderTest(
-      ImageLayout layout, ImageRef image, @Nullable String givenRef, boolean ownsLayout) {
+      ImageLayout layout,
+      ImageRef image,
+      @Nullable String givenRef,
+      boolean ownsLayout,
+      ViewOptions options) {
     this.layout = layout;
     this.image = image;
     this.name = name(image, givenRef);
-    this.resources = new Resources(ownsLayout ? layout : null, layout, image);
+    this.resources = new Resources(ownsLayout ? layout : null, layout, image, options);
     this.cleanable = CLEANER.register(this, resources);
   }
 
@@ -80,11 +85,20 @@ public final class ImageUnderTest implements Closeable {
    * closes it.
    */
   public static ImageUnderTest of(ImageLayout layout, ImageRef image) {
+    return of(layout, image, ViewOptions.DEFAULT);
+  }
+
+  /**
+   * The image {@code image} of {@code layout}, whose view is built with {@code options} (where the
+   * spill cache goes, the limits per layer); {@code layout} stays open when this is closed.
+   */
+  public static ImageUnderTest of(ImageLayout layout, ImageRef image, ViewOptions options) {
     return new ImageUnderTest(
         Objects.requireNonNull(layout, "layout"),
         Objects.requireNonNull(image, "image"),
         null,
-        false);
+        false,
+        Objects.requireNonNull(options, "options"));
   }
 
   private static ImageUnderTest open(Path path, String ref, @Nullable Platform platform)
@@ -93,7 +107,8 @@ public final class ImageUnderTest implements Closeable {
     Objects.requireNonNull(ref, "ref");
     ImageLayout layout = ImageLayouts.open(path);
     try {
-      return new ImageUnderTest(layout, layout.resolve(ref, platform), ref, true);
+      return new ImageUnderTest(
+          layout, layout.resolve(ref, platform), ref, true, ViewOptions.DEFAULT);
     } catch (IOException | RuntimeException | Error e) {
       try {
         layout.close();
@@ -187,13 +202,16 @@ public final class ImageUnderTest implements Closeable {
     private final @Nullable ImageLayout owned;
     private final ImageLayout layout;
     private final ImageRef image;
+    private final ViewOptions options;
     private @Nullable ImageView view;
     private boolean closed;
 
-    Resources(@Nullable ImageLayout owned, ImageLayout layout, ImageRef image) {
+    Resources(
+        @Nullable ImageLayout owned, ImageLayout layout, ImageRef image, ViewOptions options) {
       this.owned = owned;
       this.layout = layout;
       this.image = image;
+      this.options = options;
     }
 
     synchronized ImageView view() throws IOException {
@@ -201,7 +219,7 @@ public final class ImageUnderTest implements Closeable {
         throw new IllegalStateException("the image under test was closed");
       }
       if (view == null) {
-        view = ImageView.open(layout, image);
+        view = ImageView.open(layout, image, options);
       }
       return view;
     }

@@ -10,6 +10,7 @@ import dev.ocikit.layout.LayoutException;
 import dev.ocikit.layout.OciArchive;
 import dev.ocikit.layout.OciLayout;
 import dev.ocikit.model.Platform;
+import dev.ocikit.view.ViewOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -59,6 +60,24 @@ class ImageUnderTestTest {
         assertThat(image).hasPlatform("linux/arm64").file("/arch").hasContent("arm64");
       }
       assertThat(open.refs()).contains("app", "multi");
+    }
+  }
+
+  @Test
+  void viewOptionsSetTheLimits() throws IOException {
+    try (ImageLayout open = OciLayout.open(layout)) {
+      ImageRef ref = open.resolve("app", null);
+      try (ImageUnderTest image =
+          ImageUnderTest.of(open, ref, ViewOptions.DEFAULT.withSpillDirectory(dir))) {
+        assertThat(image).file("/etc/motd").hasContent(TestImages.MOTD);
+      }
+      try (ImageUnderTest image =
+          ImageUnderTest.of(open, ref, ViewOptions.DEFAULT.withLimits(1 << 20, 2))) {
+        assertThatThrownBy(() -> assertThat(image).hasFile("/etc/motd"))
+            .isInstanceOf(UncheckedIOException.class)
+            .hasMessage("cannot read the filesystem of image " + image.name())
+            .hasRootCauseInstanceOf(IOException.class);
+      }
     }
   }
 
