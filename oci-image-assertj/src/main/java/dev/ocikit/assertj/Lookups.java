@@ -105,11 +105,7 @@ final class Lookups {
     }
     try {
       List<String> names =
-          view.list(dir.get().path()).stream()
-              .map(e -> Texts.normalize(e.path()))
-              .map(p -> p.substring(p.lastIndexOf('/') + 1))
-              .sorted()
-              .toList();
+          view.list(dir.get().path()).stream().map(ViewEntry::name).sorted().toList();
       return "it does not exist; "
           + Texts.show(representation, parent)
           + (names.isEmpty() ? " is empty" : " has " + Texts.showList(representation, names));

@@ -93,6 +93,43 @@ class ImageAssertTest {
   }
 
   @Test
+  void hasFileFailsOnAFileOfADeletedDirectory() throws IOException {
+    try (ImageUnderTest erased = ImageUnderTest.of(layout, "erased")) {
+      assertThat(erased).hasFile("/opt/keep.txt").hasFile("/srv/z").hasNoEntry("/opt/a");
+      assertThatThrownBy(() -> assertThat(erased).hasFile("/opt/a/b.txt"))
+          .isInstanceOf(AssertionError.class)
+          .hasMessage(
+              "Expecting image "
+                  + erased.name()
+                  + " to have a regular file at \"/opt/a/b.txt\" but it was deleted by layer 1"
+                  + " (which deleted \"/opt/a\")");
+      assertThatThrownBy(() -> assertThat(erased).hasFile("/srv/x"))
+          .isInstanceOf(AssertionError.class)
+          .hasMessage(
+              "Expecting image "
+                  + erased.name()
+                  + " to have a regular file at \"/srv/x\" but it was deleted by layer 1");
+      assertThat(erased).layer(1).deletes("/opt/a", "/srv/x", "/srv/y").adds("/srv/z");
+      assertThatThrownBy(() -> assertThat(erased).layer(1).doesNotTouch("/opt/a/b.txt"))
+          .isInstanceOf(AssertionError.class)
+          .hasMessage(
+              "Expecting layer 1 of image "
+                  + erased.name()
+                  + " not to touch \"/opt/a/b.txt\" but it deletes \"/opt/a\"");
+    }
+  }
+
+  @Test
+  void hasFileFailsBelowAFile() {
+    assertThatThrownBy(() -> assertThat(image).hasFile("/etc/motd/x"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage(
+            "Expecting image "
+                + name
+                + " to have a regular file at \"/etc/motd/x\" but \"/etc/motd\" is a regular file");
+  }
+
+  @Test
   void hasFileFailsOnADanglingSymlink() {
     assertThatThrownBy(() -> assertThat(image).hasFile("/bin/dangling"))
         .isInstanceOf(AssertionError.class)

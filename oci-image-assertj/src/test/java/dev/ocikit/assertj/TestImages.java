@@ -36,6 +36,10 @@ import java.util.List;
  *
  * <p>{@code multi}: an index of two one-layer images, linux/amd64 (with {@code /arch} "amd64") and
  * linux/arm64 (with {@code /arch} "arm64").
+ *
+ * <p>{@code erased}: {@code /opt/a/b.txt}, {@code /opt/keep.txt}, {@code /srv/x} and {@code
+ * /srv/y}, then a layer with a whiteout of the directory {@code /opt/a}, an opaque whiteout of
+ * {@code /srv} and a new {@code /srv/z}.
  */
 final class TestImages {
   private TestImages() {}
@@ -100,6 +104,24 @@ final class TestImages {
       index.add(image);
     }
     index.build(layout, "multi");
+
+    WrittenLayer lower =
+        new LayerWriter(LayerOptions.DEFAULT)
+            .add(LayerEntry.file("opt/a/b.txt", bytes("b")))
+            .add(LayerEntry.file("opt/keep.txt", bytes("keep")))
+            .add(LayerEntry.file("srv/x", bytes("x")))
+            .add(LayerEntry.file("srv/y", bytes("y")))
+            .write(layout);
+    WrittenLayer upper =
+        new LayerWriter(LayerOptions.DEFAULT)
+            .add(LayerEntry.whiteout("opt/a"))
+            .add(LayerEntry.opaqueWhiteout("srv"))
+            .add(LayerEntry.file("srv/z", bytes("z")))
+            .write(layout);
+    ImageBuilder.scratch(Platform.parse("linux/amd64"))
+        .addLayer(lower.descriptor(), lower.diffId())
+        .addLayer(upper.descriptor(), upper.diffId())
+        .build(layout, "erased");
     return dir;
   }
 
