@@ -41,7 +41,6 @@ final class Index {
   final Node root;
   final Spill spill;
   private long inodes = 1;
-  long count = 1;
 
   Index(Spill spill) {
     this.spill = spill;
@@ -225,6 +224,9 @@ final class Index {
         if (target.indexOf('\0') >= 0) {
           throw new FileSystemException(name, null, "Nul character not allowed in the link");
         }
+        if (target.length() > 1365 && target.getBytes(StandardCharsets.UTF_8).length >= 4096) {
+          throw new FileSystemException(name, null, "File name too long (the link's target)");
+        }
         if (existing != null) {
           replace(parent, existing);
         }
@@ -282,7 +284,6 @@ final class Index {
         node.inode = ++inodes;
       }
       java.util.Objects.requireNonNull(parent.children).put(node.name, node);
-      count++;
     }
 
     /** A new directory as mkdir makes it (umask 022, set-group-ID inherited), owned by root. */
@@ -333,12 +334,12 @@ final class Index {
           at = up == null ? root : up;
           continue;
         }
+        checkName(c); // lstat and mkdir refuse it
         Node next = at.child(c);
         if (next == null) {
           if (!create) {
             return null;
           }
-          checkName(c);
           next = directory(at, c, 0755);
           markAdded(next);
           at = next;
@@ -396,6 +397,7 @@ final class Index {
       }
       Node dir = parentIfDirectory(components);
       if (dir != null) {
+        checkName(hidden); // lstat refuses it
         Node n = dir.child(hidden);
         if (n != null) {
           hideLower(dir, n);
@@ -460,6 +462,9 @@ final class Index {
         throw new FileSystemException(name, null, "Nul character not allowed in the link");
       }
       Node targetParent = parent(target, false);
+      if (targetParent != null) {
+        checkName(target.get(target.size() - 1)); // lstat refuses it
+      }
       Node linked = targetParent == null ? null : targetParent.child(target.get(target.size() - 1));
       if (linked == null) {
         throw new LayerException(

@@ -240,6 +240,79 @@ class ImageViewAgreementTest {
     return m;
   }
 
+  /** Images at the edges of what a file system takes: each succeeds or fails as the unpack does. */
+  static Map<String, List<Layer>> edges() throws IOException {
+    Map<String, List<Layer>> m = new LinkedHashMap<>();
+    m.put("name-of-255-bytes", List.of(gzip(new LayerTar().file("a/" + "x".repeat(255), "ok"))));
+    m.put("name-of-256-bytes", List.of(gzip(new LayerTar().file("a/" + "x".repeat(256), "no"))));
+    m.put(
+        "non-ascii-name-over-255-bytes",
+        List.of(gzip(new LayerTar().file("\u00e9".repeat(128), "no"))));
+    m.put("long-directory-name", List.of(gzip(new LayerTar().file("d".repeat(300) + "/f", "no"))));
+    m.put(
+        "whiteout-of-a-long-name",
+        List.of(
+            gzip(new LayerTar().file("d/f", "f")),
+            gzip(new LayerTar().whiteout("d/" + "y".repeat(300)))));
+    m.put(
+        "whiteout-of-a-long-name-under-nothing",
+        List.of(gzip(new LayerTar().whiteout("missing/" + "y".repeat(300)))));
+    m.put(
+        "hardlink-to-a-long-name",
+        List.of(gzip(new LayerTar().file("f", "f").hardlink("h", "z".repeat(300)))));
+    m.put(
+        "symlink-to-a-long-target", List.of(gzip(new LayerTar().symlink("l", "t/".repeat(2100)))));
+    m.put(
+        "symlink-to-a-long-but-possible-target",
+        List.of(gzip(new LayerTar().symlink("l", "t/".repeat(2000)))));
+    m.put("symlink-to-nothing", List.of(gzip(new LayerTar().symlink("l", ""))));
+    m.put("hardlink-to-nothing", List.of(gzip(new LayerTar().hardlink("h", "missing"))));
+    m.put("hardlink-to-a-directory", List.of(gzip(new LayerTar().dir("d").hardlink("h", "d"))));
+    m.put(
+        "hardlink-into-what-it-replaces",
+        List.of(gzip(new LayerTar().file("d/f", "f").hardlink("d", "d/f"))));
+    m.put(
+        "hardlink-through-a-symlinked-parent",
+        List.of(gzip(new LayerTar().file("d/f", "f").symlink("l", "d").hardlink("h", "l/f"))));
+    m.put(
+        "symlink-loop-in-a-parent",
+        List.of(gzip(new LayerTar().symlink("a", "b").symlink("b", "a").file("a/x", "loop"))));
+    m.put(
+        "directory-metadata-through-a-replaced-parent",
+        List.of(
+            gzip(
+                new LayerTar()
+                    .dir("a/b")
+                    .mode(0700)
+                    .owner(3, 3)
+                    .file("a", "a file replaces the directory")
+                    .file("a/b/c", "and a directory the file again"))));
+    m.put(
+        "whiteout-then-same-layer-content",
+        List.of(
+            gzip(new LayerTar().dir("d").mode(0700).owner(4, 4).file("d/old", "o")),
+            gzip(new LayerTar().file("d/new", "n").whiteout("d").file("d/newer", "n"))));
+    return m;
+  }
+
+  @TestFactory
+  Stream<DynamicTest> edgeCasesSucceedOrFailAlike() throws IOException {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (Map.Entry<String, List<Layer>> e : edges().entrySet()) {
+      tests.add(
+          DynamicTest.dynamicTest(
+              e.getKey(),
+              () -> {
+                Path work = Files.createDirectories(dir.resolve(e.getKey()));
+                Path layout = work.resolve("layout");
+                LayerTar.writeImage(layout, "t", e.getValue());
+                // either outcome, as long as both have it
+                Agreement.assertAgree(layout, "t", APPLY, ViewOptions.DEFAULT, work);
+              }));
+    }
+    return tests.stream();
+  }
+
   @TestFactory
   Stream<DynamicTest> layeredImagesAgree() throws IOException {
     List<DynamicTest> tests = new ArrayList<>();
