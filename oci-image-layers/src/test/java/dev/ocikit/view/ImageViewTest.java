@@ -122,6 +122,10 @@ class ImageViewTest {
     assertThat(view.entry("/var/lib/y").orElseThrow().layer()).isEqualTo(1);
     assertThat(view.entry("/var/lib").orElseThrow().layer()).isZero();
     assertThat(view.entry("/").orElseThrow().layer()).isEqualTo(-1);
+    assertThat(view.layerOf("/etc/a").orElseThrow()).isSameAs(view.layers().get(1));
+    assertThat(view.layerOf("/lnkdir/c").orElseThrow().index()).isEqualTo(2);
+    assertThat(view.layerOf("/")).isEmpty();
+    assertThat(view.layerOf("/etc/b")).isEmpty();
     assertThat(view.entry("/etc/b")).isEmpty();
     assertThat(view.entry("/usr")).isEmpty();
     assertThat(view.entry("/var/lib/x")).isEmpty();
