@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How an {@link ImageView} is built.
+ * How an {@link ImageView} is built: where the content of the layers' files is kept, and the limits
+ * that stop hostile layers (<a
+ * href="https://github.com/opencontainers/image-spec/blob/main/layer.md">layer.md</a> sets none;
+ * these are the unpacker's).
  *
  * @param spillDirectory where the spill cache (the content of the image's regular files) is kept,
  *     in one file created there and removed from the directory at once; null for {@code
