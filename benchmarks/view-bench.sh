@@ -13,7 +13,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-3}
 compression=${2:-gzip}
 jar="$root/benchmarks/target/benchmarks.jar"
-[ -f "$jar" ] || (cd "$root" && mvn -B -q -o -DskipTests -pl oci-image-layers,benchmarks package)
+# Built every time: a jar left from an older checkout may lack the benchmark.
+(cd "$root" && mvn -B -q -DskipTests -pl oci-image-model,oci-image-layout,oci-image-layers,benchmarks package)
 if [ -n "${WORK:-}" ]; then
   work=$WORK
 elif [ "$(id -u)" -eq 0 ]; then
