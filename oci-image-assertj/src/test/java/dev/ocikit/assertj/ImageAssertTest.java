@@ -9,35 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Each assertion of {@link ImageAssert}: passing on a matching image, failing precisely. */
-class ImageAssertTest {
-  @TempDir static Path dir;
-  static Path layout;
-
-  ImageUnderTest image;
-  String name;
-
-  @BeforeAll
-  static void buildImages() throws IOException {
-    layout = TestImages.build(dir.resolve("layout"));
-  }
-
-  @BeforeEach
-  void open() throws IOException {
-    image = ImageUnderTest.of(layout, "app");
-    name = image.name();
-  }
-
-  @AfterEach
-  void close() throws IOException {
-    image.close();
-  }
+class ImageAssertTest extends AppImageTestBase {
 
   @Test
   void nameIsRefAndShortDigest() {

@@ -4,35 +4,16 @@ import static dev.ocikit.assertj.OciAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Each assertion of {@link ImageConfigAssert}: passing on a matching image, failing precisely. */
-class ImageConfigAssertTest {
-  @TempDir static Path dir;
-  static Path layout;
-
-  ImageUnderTest image;
+class ImageConfigAssertTest extends AppImageTestBase {
   String expecting;
 
-  @BeforeAll
-  static void buildImages() throws IOException {
-    layout = TestImages.build(dir.resolve("layout"));
-  }
-
   @BeforeEach
-  void open() throws IOException {
-    image = ImageUnderTest.of(layout, "app");
-    expecting = "Expecting config of image " + image.name();
-  }
-
-  @AfterEach
-  void close() throws IOException {
-    image.close();
+  void expecting() {
+    expecting = "Expecting config of image " + name;
   }
 
   @Test

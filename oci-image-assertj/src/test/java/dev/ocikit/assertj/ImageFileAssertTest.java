@@ -3,40 +3,12 @@ package dev.ocikit.assertj;
 import static dev.ocikit.assertj.OciAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.AssertionFailedError;
 
 /** Each assertion of {@link ImageFileAssert}: passing on a matching image, failing precisely. */
-class ImageFileAssertTest {
+class ImageFileAssertTest extends AppImageTestBase {
   static final String NL = System.lineSeparator();
-
-  @TempDir static Path dir;
-  static Path layout;
-
-  ImageUnderTest image;
-  String name;
-
-  @BeforeAll
-  static void buildImages() throws IOException {
-    layout = TestImages.build(dir.resolve("layout"));
-  }
-
-  @BeforeEach
-  void open() throws IOException {
-    image = ImageUnderTest.of(layout, "app");
-    name = image.name();
-  }
-
-  @AfterEach
-  void close() throws IOException {
-    image.close();
-  }
 
   private String expecting(String path) {
     return "Expecting file \"" + path + "\" in image " + name;

@@ -5,37 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ocikit.view.LayerInfo;
-import java.io.IOException;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Each assertion of {@link LayerAssert}: passing on a matching image, failing precisely. */
-class LayerAssertTest {
-  @TempDir static Path dir;
-  static Path layout;
-
-  ImageUnderTest image;
-  String name;
-
-  @BeforeAll
-  static void buildImages() throws IOException {
-    layout = TestImages.build(dir.resolve("layout"));
-  }
-
-  @BeforeEach
-  void open() throws IOException {
-    image = ImageUnderTest.of(layout, "app");
-    name = image.name();
-  }
-
-  @AfterEach
-  void close() throws IOException {
-    image.close();
-  }
+class LayerAssertTest extends AppImageTestBase {
 
   @Test
   void adds() {

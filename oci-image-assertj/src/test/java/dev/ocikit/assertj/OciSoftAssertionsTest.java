@@ -3,44 +3,17 @@ package dev.ocikit.assertj;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import org.assertj.core.api.SoftAssertions;
 import org.assertj.core.api.junit.jupiter.InjectSoftAssertions;
 import org.assertj.core.api.junit.jupiter.SoftAssertionsExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Soft assertions collect the failures of every image assertion, nested ones included. */
 @ExtendWith(SoftAssertionsExtension.class)
-class OciSoftAssertionsTest {
-  @TempDir static Path dir;
-  static Path layout;
+class OciSoftAssertionsTest extends AppImageTestBase {
 
   @InjectSoftAssertions OciSoftAssertions injected;
-
-  ImageUnderTest image;
-  String name;
-
-  @BeforeAll
-  static void buildImages() throws IOException {
-    layout = TestImages.build(dir.resolve("layout"));
-  }
-
-  @BeforeEach
-  void open() throws IOException {
-    image = ImageUnderTest.of(layout, "app");
-    name = image.name();
-  }
-
-  @AfterEach
-  void close() throws IOException {
-    image.close();
-  }
 
   @Test
   void collectsEveryFailureOfTheImageAndOfNestedAssertions() {
