@@ -4,6 +4,7 @@ import dev.ocikit.blob.BlobSource;
 import dev.ocikit.digest.Digest;
 import dev.ocikit.digest.DigestMismatchException;
 import dev.ocikit.digest.SizeMismatchException;
+import dev.ocikit.layers.internal.EntryNames;
 import dev.ocikit.layers.internal.LayerReader;
 import dev.ocikit.model.Descriptor;
 import java.io.IOException;
@@ -65,8 +66,8 @@ public final class LayerApplier {
   /** Content waiting for the background writer, at most. */
   private static final long BACKGROUND_BYTES = 8L << 20;
 
-  private static final String WHITEOUT = ".wh.";
-  private static final String OPAQUE = ".wh..wh..opq";
+  private static final String WHITEOUT = EntryNames.WHITEOUT;
+  private static final String OPAQUE = EntryNames.OPAQUE;
   private static final byte[] EOF = new byte[0];
 
   /** A directory made in a set-group-ID one: its group and mode are not this process's. */
@@ -274,7 +275,7 @@ public final class LayerApplier {
             name.length() > 80 ? name.substring(0, 80) + "..." : name,
             "a path longer than " + options.maxPathLength() + " characters");
       }
-      List<String> components = Rootfs.clean(name);
+      List<String> components = EntryNames.clean(name);
       if (components == null) {
         throw new UnsafeEntryException(layer, name, "the path climbs out of the root with ..");
       }
@@ -453,16 +454,7 @@ public final class LayerApplier {
         notes.add(name + ": aufs metadata entry skipped");
         return;
       }
-      String hidden = base.substring(WHITEOUT.length());
-      if (hidden.isEmpty()) {
-        // layer.md: "A .wh. file, without a basename to delete, is invalid and implementations
-        // SHOULD return an error when encountering such an entry."
-        throw new UnsafeEntryException(layer, name, "a whiteout without a name to delete");
-      }
-      if (hidden.equals(".") || hidden.equals("..")) {
-        // It would delete its own directory, or the one above: the target's parent at the top.
-        throw new UnsafeEntryException(layer, name, "a whiteout of \"" + hidden + "\"");
-      }
+      String hidden = EntryNames.hidden(layer, name, base);
       Path dir = parentIfDirectory(components);
       if (dir != null) {
         hideLower(dir.resolve(hidden));
@@ -517,7 +509,7 @@ public final class LayerApplier {
     private void hardlink(TarArchiveEntry entry, Path path) throws IOException {
       sync(); // its target may be a file still to be written
       String name = entry.getName();
-      List<String> target = Rootfs.clean(entry.getLinkName());
+      List<String> target = EntryNames.clean(entry.getLinkName());
       if (target == null || target.isEmpty()) {
         throw new UnsafeEntryException(
             layer, name, "a hardlink to \"" + entry.getLinkName() + "\", outside the root");

@@ -39,29 +39,6 @@ final class Rootfs {
     return root;
   }
 
-  /**
-   * Splits a tar entry name into clean components: leading {@code /} and {@code ./} dropped, {@code
-   * .} and empty components removed, {@code ..} applied. Returns null when the name climbs out of
-   * the root.
-   */
-  static @Nullable List<String> clean(String name) {
-    List<String> out = new ArrayList<>();
-    for (String c : name.split("/")) {
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        if (out.isEmpty()) {
-          return null;
-        }
-        out.remove(out.size() - 1);
-      } else {
-        out.add(c);
-      }
-    }
-    return out;
-  }
-
   /** Something that happened to a directory the lookup created. */
   interface Created {
     void directory(Path path) throws IOException;

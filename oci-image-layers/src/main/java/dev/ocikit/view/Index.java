@@ -4,6 +4,7 @@ import dev.ocikit.digest.Digest;
 import dev.ocikit.layers.LayerException;
 import dev.ocikit.layers.LayerLimitException;
 import dev.ocikit.layers.UnsafeEntryException;
+import dev.ocikit.layers.internal.EntryNames;
 import dev.ocikit.layers.internal.LayerReader;
 import java.io.EOFException;
 import java.io.IOException;
@@ -35,8 +36,8 @@ final class Index {
   /** The longest entry name, as {@code ApplyOptions.DEFAULT}. */
   static final int MAX_PATH = 4096;
 
-  private static final String WHITEOUT = ".wh.";
-  private static final String OPAQUE = ".wh..wh..opq";
+  private static final String WHITEOUT = EntryNames.WHITEOUT;
+  private static final String OPAQUE = EntryNames.OPAQUE;
 
   final Node root;
   final Spill spill;
@@ -47,25 +48,6 @@ final class Index {
     root = new Node("", Node.DIRECTORY);
     root.mode = 0755;
     root.inode = 1;
-  }
-
-  /** Splits a tar entry name as {@code Rootfs.clean} does; null when it climbs out. */
-  static @Nullable List<String> clean(String name) {
-    List<String> out = new ArrayList<>();
-    for (String c : name.split("/")) {
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        if (out.isEmpty()) {
-          return null;
-        }
-        out.remove(out.size() - 1);
-      } else {
-        out.add(c);
-      }
-    }
-    return out;
   }
 
   /**
@@ -174,7 +156,7 @@ final class Index {
             name.length() > 80 ? name.substring(0, 80) + "..." : name,
             "a path longer than " + MAX_PATH + " characters");
       }
-      List<String> components = clean(name);
+      List<String> components = EntryNames.clean(name);
       if (components == null) {
         throw new UnsafeEntryException(digest, name, "the path climbs out of the root with ..");
       }
@@ -386,15 +368,7 @@ final class Index {
         notes.add(name + ": aufs metadata entry skipped");
         return;
       }
-      String hidden = base.substring(WHITEOUT.length());
-      if (hidden.isEmpty()) {
-        // layer.md: "A .wh. file, without a basename to delete, is invalid and implementations
-        // SHOULD return an error when encountering such an entry."
-        throw new UnsafeEntryException(digest, name, "a whiteout without a name to delete");
-      }
-      if (hidden.equals(".") || hidden.equals("..")) {
-        throw new UnsafeEntryException(digest, name, "a whiteout of \"" + hidden + "\"");
-      }
+      String hidden = EntryNames.hidden(digest, name, base);
       Node dir = parentIfDirectory(components);
       if (dir != null) {
         checkName(hidden); // lstat refuses it
@@ -453,7 +427,7 @@ final class Index {
 
     private void hardlink(TarArchiveEntry entry, Node parent, String base) throws IOException {
       String name = entry.getName();
-      List<String> target = clean(entry.getLinkName());
+      List<String> target = EntryNames.clean(entry.getLinkName());
       if (target == null || target.isEmpty()) {
         throw new UnsafeEntryException(
             digest, name, "a hardlink to \"" + entry.getLinkName() + "\", outside the root");
@@ -508,7 +482,7 @@ final class Index {
     public void end() throws IOException {
       for (Map.Entry<String, Meta> d : directories.entrySet()) {
         String path = d.getKey();
-        List<String> components = path.equals("/") ? List.of() : clean(path);
+        List<String> components = path.equals("/") ? List.of() : EntryNames.clean(path);
         Node n = components == null ? null : lookupNoFollow(components);
         if (n != null && n.isDirectory()) {
           Meta m = d.getValue();

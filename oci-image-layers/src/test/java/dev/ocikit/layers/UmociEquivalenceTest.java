@@ -193,7 +193,7 @@ class UmociEquivalenceTest {
             break;
           }
           if (e.isDirectory()) {
-            List<String> clean = Rootfs.clean(e.getName());
+            List<String> clean = dev.ocikit.layers.internal.EntryNames.clean(e.getName());
             out.add(clean == null || clean.isEmpty() ? "." : String.join("/", clean));
           }
         }
