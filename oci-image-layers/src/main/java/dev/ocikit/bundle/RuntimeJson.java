@@ -9,21 +9,18 @@ import dev.ocikit.bundle.RuntimeConfig.Process;
 import dev.ocikit.bundle.RuntimeConfig.Rlimit;
 import dev.ocikit.bundle.RuntimeConfig.Root;
 import dev.ocikit.bundle.RuntimeConfig.User;
+import dev.ocikit.internal.JsonReading;
+import dev.ocikit.internal.JsonReading.Failure;
 import dev.ocikit.internal.Values;
 import dev.ocikit.json.InvalidDocumentException;
 import dev.ocikit.json.OciJson;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
@@ -98,17 +95,6 @@ public final class RuntimeJson {
 
   // ---- reading
 
-  /** Thrown inside the reader; unwrapped into {@link InvalidDocumentException} at the edge. */
-  private static final class Failure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final String pointer;
-
-    Failure(String pointer, String message) {
-      super(message, null, false, false);
-      this.pointer = pointer;
-    }
-  }
-
   private static RuntimeConfig config(JsonNode node, String at) {
     Obj o = new Obj(node, at, "a runtime configuration");
     String ociVersion = o.requireString("ociVersion");
@@ -118,7 +104,7 @@ public final class RuntimeJson {
     List<Mount> mounts = o.list("mounts", RuntimeJson::mount);
     Map<String, String> annotations = o.stringMap("annotations");
     Linux linux = o.opt("linux", RuntimeJson::linux);
-    return wrap(
+    return JsonReading.wrap(
         at,
         () ->
             new RuntimeConfig(
@@ -136,7 +122,7 @@ public final class RuntimeJson {
     List<Rlimit> rlimits = o.list("rlimits", RuntimeJson::rlimit);
     boolean noNewPrivileges = o.bool("noNewPrivileges");
     User u = user == null ? User.of(0, 0) : user;
-    return wrap(
+    return JsonReading.wrap(
         at,
         () ->
             new Process(
@@ -148,7 +134,7 @@ public final class RuntimeJson {
     long uid = o.uint32("uid", true);
     long gid = o.uint32("gid", true);
     List<Long> additionalGids = o.list("additionalGids", (n, p) -> uint32(n, p));
-    return wrap(at, () -> new User(uid, gid, additionalGids, o.unknown()));
+    return JsonReading.wrap(at, () -> new User(uid, gid, additionalGids, o.unknown()));
   }
 
   private static Capabilities capabilities(JsonNode node, String at) {
@@ -158,7 +144,7 @@ public final class RuntimeJson {
     List<String> inheritable = o.stringList("inheritable");
     List<String> permitted = o.stringList("permitted");
     List<String> ambient = o.stringList("ambient");
-    return wrap(
+    return JsonReading.wrap(
         at,
         () -> new Capabilities(bounding, effective, inheritable, permitted, ambient, o.unknown()));
   }
@@ -168,14 +154,14 @@ public final class RuntimeJson {
     String type = o.requireString("type");
     long hard = o.uint64("hard");
     long soft = o.uint64("soft");
-    return wrap(at, () -> new Rlimit(type, hard, soft, o.unknown()));
+    return JsonReading.wrap(at, () -> new Rlimit(type, hard, soft, o.unknown()));
   }
 
   private static Root root(JsonNode node, String at) {
     Obj o = new Obj(node, at, "a root");
     String path = o.requireString("path");
     boolean readonly = o.bool("readonly");
-    return wrap(at, () -> new Root(path, readonly, o.unknown()));
+    return JsonReading.wrap(at, () -> new Root(path, readonly, o.unknown()));
   }
 
   private static Mount mount(JsonNode node, String at) {
@@ -184,7 +170,7 @@ public final class RuntimeJson {
     String type = o.optString("type");
     String source = o.optString("source");
     List<String> options = o.stringList("options");
-    return wrap(at, () -> new Mount(destination, type, source, options, o.unknown()));
+    return JsonReading.wrap(at, () -> new Mount(destination, type, source, options, o.unknown()));
   }
 
   private static Linux linux(JsonNode node, String at) {
@@ -194,7 +180,7 @@ public final class RuntimeJson {
     List<Namespace> namespaces = o.list("namespaces", RuntimeJson::namespace);
     List<String> maskedPaths = o.stringList("maskedPaths");
     List<String> readonlyPaths = o.stringList("readonlyPaths");
-    return wrap(
+    return JsonReading.wrap(
         at,
         () ->
             new Linux(
@@ -205,7 +191,7 @@ public final class RuntimeJson {
     Obj o = new Obj(node, at, "a namespace");
     String type = o.requireString("type");
     String path = o.optString("path");
-    return wrap(at, () -> new Namespace(type, path, o.unknown()));
+    return JsonReading.wrap(at, () -> new Namespace(type, path, o.unknown()));
   }
 
   private static IdMapping idMapping(JsonNode node, String at) {
@@ -213,12 +199,12 @@ public final class RuntimeJson {
     long containerId = o.uint32("containerID", true);
     long hostId = o.uint32("hostID", true);
     long size = o.uint32("size", true);
-    return wrap(at, () -> new IdMapping(containerId, hostId, size, o.unknown()));
+    return JsonReading.wrap(at, () -> new IdMapping(containerId, hostId, size, o.unknown()));
   }
 
   private static long uint32(JsonNode v, String at) {
     if (!v.isIntegralNumber()) {
-      throw new Failure(at, "expected an integer (uint32), found " + kind(v));
+      throw new Failure(at, "expected an integer (uint32), found " + JsonReading.kind(v));
     }
     if (!v.canConvertToLong() || v.longValue() < 0 || v.longValue() > Values.UINT32_MAX) {
       throw new Failure(at, v + " is not a uint32");
@@ -226,78 +212,10 @@ public final class RuntimeJson {
     return v.longValue();
   }
 
-  private static <T> T wrap(String at, java.util.function.Supplier<T> constructor) {
-    try {
-      return constructor.get();
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new Failure(at, String.valueOf(e.getMessage()));
-    }
-  }
-
-  private static String kind(JsonNode node) {
-    if (node.isNull()) {
-      return "null";
-    }
-    if (node.isString()) {
-      return "a string";
-    }
-    if (node.isNumber()) {
-      return "a number";
-    }
-    if (node.isBoolean()) {
-      return "a boolean";
-    }
-    if (node.isArray()) {
-      return "an array";
-    }
-    return node.isObject() ? "an object" : "a " + node.getNodeType();
-  }
-
-  private static String escape(String key) {
-    return key.replace("~", "~0").replace("/", "~1");
-  }
-
-  /** One JSON object being read: which keys were used, and what is left as unknown. */
-  private static final class Obj {
-    private final JsonNode node;
-    private final String at;
-    private final Set<String> used = new LinkedHashSet<>();
-
+  /** One JSON object being read, with the runtime spec's own kinds of values. */
+  private static final class Obj extends JsonReading.Obj {
     Obj(JsonNode node, String at, String what) {
-      if (!node.isObject()) {
-        throw new Failure(at, "expected " + what + " (a JSON object), found " + kind(node));
-      }
-      this.node = node;
-      this.at = at;
-    }
-
-    private String ptr(String key) {
-      return at + "/" + escape(key);
-    }
-
-    private @Nullable JsonNode get(String key) {
-      used.add(key);
-      JsonNode value = node.get(key);
-      return value == null || value.isNull() ? null : value;
-    }
-
-    String requireString(String key) {
-      String s = optString(key);
-      if (s == null) {
-        throw new Failure(ptr(key), "required property is missing");
-      }
-      return s;
-    }
-
-    @Nullable String optString(String key) {
-      JsonNode v = get(key);
-      if (v == null) {
-        return null;
-      }
-      if (!v.isString()) {
-        throw new Failure(ptr(key), "expected a string, found " + kind(v));
-      }
-      return v.stringValue();
+      super(node, at, what);
     }
 
     boolean bool(String key) {
@@ -306,7 +224,7 @@ public final class RuntimeJson {
         return false;
       }
       if (!v.isBoolean()) {
-        throw new Failure(ptr(key), "expected a boolean, found " + kind(v));
+        throw new Failure(ptr(key), "expected a boolean, found " + JsonReading.kind(v));
       }
       return v.booleanValue();
     }
@@ -328,74 +246,13 @@ public final class RuntimeJson {
         throw new Failure(ptr(key), "required property is missing");
       }
       if (!v.isIntegralNumber()) {
-        throw new Failure(ptr(key), "expected an integer (uint64), found " + kind(v));
+        throw new Failure(ptr(key), "expected an integer (uint64), found " + JsonReading.kind(v));
       }
       BigInteger b = v.bigIntegerValue();
       if (b.signum() < 0 || b.compareTo(UINT64_MAX) > 0) {
         throw new Failure(ptr(key), b + " is not a uint64");
       }
       return b.longValue(); // the low 64 bits: unsigned
-    }
-
-    <T> @Nullable T opt(String key, BiFunction<JsonNode, String, T> reader) {
-      JsonNode v = get(key);
-      return v == null ? null : reader.apply(v, ptr(key));
-    }
-
-    <T> List<T> list(String key, BiFunction<JsonNode, String, T> reader) {
-      JsonNode v = get(key);
-      if (v == null) {
-        return List.of();
-      }
-      if (!v.isArray()) {
-        throw new Failure(ptr(key), "expected an array, found " + kind(v));
-      }
-      List<T> out = new ArrayList<>(v.size());
-      for (int i = 0; i < v.size(); i++) {
-        out.add(reader.apply(v.get(i), ptr(key) + "/" + i));
-      }
-      return out;
-    }
-
-    List<String> stringList(String key) {
-      return list(
-          key,
-          (n, p) -> {
-            if (!n.isString()) {
-              throw new Failure(p, "expected a string, found " + kind(n));
-            }
-            return n.stringValue();
-          });
-    }
-
-    Map<String, String> stringMap(String key) {
-      JsonNode v = get(key);
-      if (v == null) {
-        return Map.of();
-      }
-      if (!v.isObject()) {
-        throw new Failure(ptr(key), "expected an object of strings, found " + kind(v));
-      }
-      Map<String, String> out = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonNode> e : v.properties()) {
-        if (!e.getValue().isString()) {
-          throw new Failure(
-              ptr(key) + "/" + escape(e.getKey()),
-              "expected a string value, found " + kind(e.getValue()));
-        }
-        out.put(e.getKey(), e.getValue().stringValue());
-      }
-      return out;
-    }
-
-    Map<String, JsonNode> unknown() {
-      Map<String, JsonNode> out = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonNode> e : node.properties()) {
-        if (!used.contains(e.getKey())) {
-          out.put(e.getKey(), e.getValue());
-        }
-      }
-      return out;
     }
   }
 

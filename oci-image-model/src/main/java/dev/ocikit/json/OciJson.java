@@ -119,7 +119,7 @@ public final class OciJson {
   public static <T> T fromTree(JsonNode node, Class<T> type) throws InvalidDocumentException {
     try {
       return type.cast(fromTree(node, type, ""));
-    } catch (ModelReader.Failure f) {
+    } catch (dev.ocikit.internal.JsonReading.Failure f) {
       throw new InvalidDocumentException(f.pointer, f.getMessage());
     }
   }
@@ -147,7 +147,7 @@ public final class OciJson {
     JsonNode tree = readTree(copy);
     try {
       return new Parsed<>(reader.apply(tree, ""), copy);
-    } catch (ModelReader.Failure f) {
+    } catch (dev.ocikit.internal.JsonReading.Failure f) {
       throw new InvalidDocumentException(f.pointer, f.getMessage());
     }
   }
