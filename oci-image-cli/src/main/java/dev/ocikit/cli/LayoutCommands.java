@@ -61,6 +61,15 @@ final class LayoutCommands {
     if (e instanceof java.nio.file.AccessDeniedException a) {
       return "permission denied: " + a.getFile();
     }
+    if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+      return "already exists and is not a directory: " + f.getFile();
+    }
+    if (e instanceof java.nio.file.NotDirectoryException n) {
+      return "not a directory: " + n.getFile();
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason() + ": " + f.getFile();
+    }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 

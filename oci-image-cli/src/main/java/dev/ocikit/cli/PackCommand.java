@@ -184,6 +184,24 @@ final class PackCommand implements Callable<Integer> {
     if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
       throw new IllegalArgumentException(directory + ": not a directory");
     }
+    Path tree = directory.toAbsolutePath().normalize();
+    Path target = layout.toAbsolutePath().normalize();
+    try {
+      tree = directory.toRealPath();
+      Path existing = target;
+      while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+        existing = existing.getParent();
+      }
+      if (existing != null) {
+        target = existing.toRealPath().resolve(existing.relativize(target));
+      }
+    } catch (java.io.IOException e) {
+      // compared as given
+    }
+    if (target.startsWith(tree)) {
+      throw new IllegalArgumentException(
+          layout + " is inside " + directory + ": the layout would pack itself");
+    }
     if (diff && baseRef == null) {
       throw new IllegalArgumentException("--diff needs --base-ref: the image to compare with");
     }

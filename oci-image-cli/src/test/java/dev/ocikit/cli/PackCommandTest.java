@@ -189,6 +189,11 @@ class PackCommandTest {
             new String[] {"pack", t, l, "--ref", "x", "--compression", "lz4"},
             new String[] {"pack", t, l, "--ref", "x", "--base-ref", "nothing"},
             new String[] {"pack", t, l, "--ref", "x", "--diff"},
+            new String[] {"pack", t, tree.resolve("inside").toString(), "--ref", "x"},
+            new String[] {"pack", t, tree.resolve("etc/conf").toString(), "--ref", "x"},
+            new String[] {
+              "pack", t, Files.writeString(dir.resolve("a-file"), "x").toString(), "--ref", "x"
+            },
             new String[] {"pack", t, l})) {
       CliRun r = CliRun.run(args);
       assertThat(r.status()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
