@@ -1,29 +1,15 @@
 package dev.ocikit.bundle;
 
-import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.SpecificationVersion;
-import com.networknt.schema.path.PathType;
 import com.networknt.schema.regex.RegularExpression;
-import dev.ocikit.internal.SchemaProblems;
+import dev.ocikit.internal.BundledSchemas;
 import dev.ocikit.json.InvalidDocumentException;
 import dev.ocikit.json.OciJson;
 import dev.ocikit.validation.Problem;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -67,32 +53,14 @@ public final class RuntimeSchema {
     static final RuntimeSchema INSTANCE = new RuntimeSchema();
   }
 
-  private final Map<Kind, Schema> compiled = new EnumMap<>(Kind.class);
+  private final BundledSchemas schemas =
+      new BundledSchemas(
+          BASE,
+          file -> RuntimeSchema.class.getResourceAsStream(RESOURCE_DIR + file),
+          java.util.Arrays.stream(Kind.values()).map(Kind::schemaFile).toList(),
+          GuardedRegex::new);
 
-  private RuntimeSchema() {
-    SchemaRegistryConfig config =
-        SchemaRegistryConfig.builder()
-            .pathType(PathType.JSON_POINTER)
-            .formatAssertionsEnabled(true)
-            .regularExpressionFactory(GuardedRegex::new)
-            .build();
-    SchemaRegistry registry =
-        SchemaRegistry.withDefaultDialect(
-            SpecificationVersion.DRAFT_4,
-            builder ->
-                builder
-                    .schemaRegistryConfig(config)
-                    .schemas(
-                        iri ->
-                            iri.startsWith(BASE)
-                                ? load(iri.substring(iri.lastIndexOf('/') + 1))
-                                : null));
-    for (Kind kind : Kind.values()) {
-      Schema schema = registry.getSchema(SchemaLocation.of(BASE + kind.schemaFile()));
-      schema.initializeValidators();
-      compiled.put(kind, schema);
-    }
-  }
+  private RuntimeSchema() {}
 
   /** The shared instance; the schemas are compiled on first use. */
   public static RuntimeSchema get() {
@@ -118,14 +86,7 @@ public final class RuntimeSchema {
   public List<Problem> validate(Kind kind, JsonNode document) {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(document, "document");
-    List<Error> errors;
-    try {
-      errors = compiled.get(kind).validate(document);
-    } catch (RuntimeException | StackOverflowError e) {
-      // The validator gives up on some hostile values (e.g. 1e999999999 where an integer is due).
-      return List.of(SchemaProblems.unchecked(kind.schemaFile(), e));
-    }
-    List<Problem> problems = new ArrayList<>(SchemaProblems.of(errors, BASE));
+    List<Problem> problems = new ArrayList<>(schemas.validate(kind.schemaFile(), document));
     problems.sort(Comparator.comparing(Problem::pointer));
     return List.copyOf(problems);
   }
@@ -155,20 +116,6 @@ public final class RuntimeSchema {
       } catch (StackOverflowError e) {
         return false;
       }
-    }
-  }
-
-  private static @Nullable String load(String file) {
-    if (!file.endsWith(".json")) {
-      return null;
-    }
-    try (InputStream in = RuntimeSchema.class.getResourceAsStream(RESOURCE_DIR + file)) {
-      if (in == null) {
-        return null;
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read bundled runtime-spec schema " + file, e);
     }
   }
 }

@@ -1,22 +1,9 @@
 package dev.ocikit.validation;
 
-import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.SpecificationVersion;
-import com.networknt.schema.path.PathType;
 import com.networknt.schema.regex.RegularExpression;
 import dev.ocikit.digest.Digest;
-import dev.ocikit.internal.SchemaProblems;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.EnumMap;
+import dev.ocikit.internal.BundledSchemas;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
@@ -30,43 +17,17 @@ final class Schemas {
   private static final String BASE = "https://opencontainers.org/schema/";
   private static final String RESOURCE_DIR = "schema/";
 
-  private final Map<DocumentType, Schema> compiled = new EnumMap<>(DocumentType.class);
-
-  Schemas() {
-    SchemaRegistryConfig config =
-        SchemaRegistryConfig.builder()
-            .pathType(PathType.JSON_POINTER)
-            .formatAssertionsEnabled(true)
-            .regularExpressionFactory(GuardedRegex::new)
-            .build();
-    SchemaRegistry registry =
-        SchemaRegistry.withDefaultDialect(
-            SpecificationVersion.DRAFT_4,
-            builder ->
-                builder
-                    .schemaRegistryConfig(config)
-                    .schemas(
-                        iri ->
-                            iri.startsWith(BASE)
-                                ? load(iri.substring(iri.lastIndexOf('/') + 1))
-                                : null));
-    for (DocumentType type : DocumentType.values()) {
-      Schema schema = registry.getSchema(SchemaLocation.of(BASE + type.schemaFile()));
-      schema.initializeValidators();
-      compiled.put(type, schema);
-    }
-  }
+  private final BundledSchemas schemas =
+      new BundledSchemas(
+          BASE,
+          file -> Schemas.class.getResourceAsStream(RESOURCE_DIR + file),
+          java.util.Arrays.stream(DocumentType.values()).map(DocumentType::schemaFile).toList(),
+          GuardedRegex::new);
 
   List<Problem> validate(DocumentType type, JsonNode document) {
-    List<Error> errors;
-    try {
-      errors = compiled.get(type).validate(document);
-    } catch (RuntimeException | StackOverflowError e) {
-      // The schema validator gives up on some hostile values (e.g. a number such as 1e999999999
-      // where an integer is expected). The spec rules still run and name the value at fault.
-      return List.of(SchemaProblems.unchecked(type.schemaFile(), e));
-    }
-    return SchemaProblems.of(errors, BASE);
+    // networknt gives up on some hostile values (e.g. a number such as 1e999999999 where an
+    // integer is expected): one problem says so; the spec rules still run and name the value.
+    return schemas.validate(type.schemaFile(), document);
   }
 
   /**
@@ -97,20 +58,6 @@ final class Schemas {
       } catch (StackOverflowError e) {
         return false;
       }
-    }
-  }
-
-  private static String load(String file) {
-    if (!file.endsWith(".json")) {
-      return null;
-    }
-    try (InputStream in = Schemas.class.getResourceAsStream(RESOURCE_DIR + file)) {
-      if (in == null) {
-        return null;
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read bundled schema " + file, e);
     }
   }
 }
