@@ -138,7 +138,7 @@ final class PackCommand implements Callable<Integer> {
           ImageRef base = null;
           if (baseRef != null) {
             base = target.resolve(baseRef, settings.platform());
-            builder = ImageBuilder.from(target, baseRef, settings.platform());
+            builder = ImageBuilder.from(target, base);
           } else {
             builder =
                 ImageBuilder.scratch(

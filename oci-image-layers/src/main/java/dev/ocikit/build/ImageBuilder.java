@@ -1,9 +1,9 @@
 package dev.ocikit.build;
 
 import dev.ocikit.digest.Digest;
+import dev.ocikit.layers.internal.ImageConfigs;
 import dev.ocikit.layout.ImageLayout;
 import dev.ocikit.layout.ImageRef;
-import dev.ocikit.layout.LayoutException;
 import dev.ocikit.layout.OciLayout;
 import dev.ocikit.model.Annotations;
 import dev.ocikit.model.Compression;
@@ -171,7 +171,22 @@ public final class ImageBuilder {
       throws IOException {
     Objects.requireNonNull(base, "base");
     Checks.nonEmpty(ref, "ref");
-    ImageRef image = base.resolve(ref, platform);
+    return from(base, base.resolve(ref, platform));
+  }
+
+  /**
+   * A builder of an image on top of {@code image}, a base image of {@code base} that the caller has
+   * already resolved; see {@link #from(ImageLayout, String, Platform)}. {@code
+   * org.opencontainers.image.base.name} is the ref name {@code image} was reached from, if any.
+   *
+   * @throws dev.ocikit.layout.LayoutException if the base config does not fit its manifest
+   * @throws IllegalArgumentException if {@code image} is an artifact rather than an image
+   * @throws IOException if the base layout cannot be read
+   */
+  public static ImageBuilder from(ImageLayout base, ImageRef image) throws IOException {
+    Objects.requireNonNull(base, "base");
+    Objects.requireNonNull(image, "image");
+    String ref = image.refName() != null ? image.refName() : image.descriptor().digest().toString();
     Manifest manifest = image.manifest().value();
     Digest digest = image.descriptor().digest();
     if (!MediaType.isImageConfig(manifest.config().mediaType())) {
@@ -186,28 +201,7 @@ public final class ImageBuilder {
               + manifest.config().mediaType()
               + " (an artifact)");
     }
-    ImageConfig config = base.readConfig(manifest.config()).value();
-    if (!ImageConfig.RootFs.LAYERS.equals(config.rootfs().type())) {
-      // config.md: "Implementations MUST generate an error if they encounter a unknown value".
-      throw new LayoutException(
-          base.location(),
-          "base image "
-              + digest
-              + ": rootfs.type is \""
-              + config.rootfs().type()
-              + "\", not \"layers\"");
-    }
-    if (config.rootfs().diffIds().size() != manifest.layers().size()) {
-      throw new LayoutException(
-          base.location(),
-          "base image "
-              + digest
-              + " has "
-              + manifest.layers().size()
-              + " layers but "
-              + config.rootfs().diffIds().size()
-              + " DiffIDs in rootfs.diff_ids");
-    }
+    ImageConfig config = ImageConfigs.read(base, manifest).value();
     List<Descriptor> layers = new ArrayList<>();
     for (Descriptor layer : manifest.layers()) {
       layers.add(ociLayer(layer));

@@ -4,6 +4,7 @@ import dev.ocikit.json.Parsed;
 import dev.ocikit.layers.ApplyOptions;
 import dev.ocikit.layers.ImageUnpacker;
 import dev.ocikit.layers.ProgressListener;
+import dev.ocikit.layers.internal.ImageConfigs;
 import dev.ocikit.layout.ImageLayout;
 import dev.ocikit.layout.ImageRef;
 import dev.ocikit.layout.LayoutException;
@@ -94,7 +95,7 @@ public final class BundleCreator {
               + manifest.config().mediaType()
               + "\"");
     }
-    Parsed<ImageConfig> config = layout.readConfig(manifest.config());
+    Parsed<ImageConfig> config = ImageConfigs.read(layout, manifest); // read once, for both
     RuntimeConfigConverter.check(config.value()); // before anything is unpacked
 
     boolean created = prepare(bundle);
@@ -102,7 +103,7 @@ public final class BundleCreator {
     boolean done = false;
     try {
       ImageUnpacker.Result unpacked =
-          new ImageUnpacker(apply, listener).unpack(layout, image, rootfs);
+          new ImageUnpacker(apply, listener).unpack(layout, image, config.value(), rootfs);
       RuntimeConfig runtime = RuntimeConfigConverter.convert(config, rootfs, conversion);
       List<Problem> problems = RuntimeSchema.get().validate(runtime);
       if (!problems.isEmpty()) {

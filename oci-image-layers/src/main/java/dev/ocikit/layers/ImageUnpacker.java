@@ -1,6 +1,7 @@
 package dev.ocikit.layers;
 
 import dev.ocikit.digest.Digest;
+import dev.ocikit.layers.internal.ImageConfigs;
 import dev.ocikit.layout.ImageLayout;
 import dev.ocikit.layout.ImageRef;
 import dev.ocikit.layout.LayoutException;
@@ -14,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Unpacks an image into an empty directory (<a
@@ -47,6 +49,47 @@ public final class ImageUnpacker {
    * @throws LayerException if a layer is unsafe or invalid, naming it
    */
   public Result unpack(ImageLayout layout, ImageRef image, Path target) throws IOException {
+    prepare(target);
+    Manifest manifest = image.manifest().value();
+    List<Digest> diffIds =
+        MediaType.isImageConfig(manifest.config().mediaType())
+            ? ImageConfigs.read(layout, manifest).value().rootfs().diffIds()
+            : null;
+    return apply(layout, manifest, diffIds, target);
+  }
+
+  /**
+   * Unpacks {@code image} with {@code config}, its image config as the caller has already read it
+   * (verified against the manifest's descriptor), checking each layer against its DiffID; see
+   * {@link #unpack(ImageLayout, ImageRef, Path)}.
+   *
+   * @throws LayoutException if the target is not empty or {@code config} does not fit the manifest
+   * @throws LayerException if a layer is unsafe or invalid, naming it
+   */
+  public Result unpack(ImageLayout layout, ImageRef image, ImageConfig config, Path target)
+      throws IOException {
+    prepare(target);
+    Manifest manifest = image.manifest().value();
+    ImageConfigs.check(layout, manifest, config);
+    return apply(layout, manifest, config.rootfs().diffIds(), target);
+  }
+
+  private Result apply(
+      ImageLayout layout, Manifest manifest, @Nullable List<Digest> diffIds, Path target)
+      throws IOException {
+    LayerApplier applier = new LayerApplier(options, listener);
+    List<ApplyResult> results = new ArrayList<>();
+    List<Descriptor> layers = manifest.layers();
+    for (int i = 0; i < layers.size(); i++) {
+      Descriptor layer = layers.get(i);
+      listener.layer(i, layers.size(), layer);
+      results.add(applier.apply(layout, layer, diffIds == null ? null : diffIds.get(i), target));
+    }
+    return new Result(results);
+  }
+
+  /** An absent target is made; an existing one must be an empty directory. */
+  private static void prepare(Path target) throws IOException {
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         throw new LayoutException(target, "exists and is not a directory");
@@ -59,42 +102,5 @@ public final class ImageUnpacker {
     } else {
       Files.createDirectories(target);
     }
-    Manifest manifest = image.manifest().value();
-    List<Digest> diffIds = null;
-    if (MediaType.isImageConfig(manifest.config().mediaType())) {
-      ImageConfig config = layout.readConfig(manifest.config()).value();
-      if (!ImageConfig.RootFs.LAYERS.equals(config.rootfs().type())) {
-        // config.md: "Implementations MUST generate an error if they encounter a unknown value
-        // while verifying or unpacking an image."
-        throw new LayoutException(
-            layout.location(),
-            "config "
-                + manifest.config().digest()
-                + ": rootfs.type is \""
-                + config.rootfs().type()
-                + "\", not \"layers\"");
-      }
-      diffIds = config.rootfs().diffIds();
-      if (diffIds.size() != manifest.layers().size()) {
-        throw new LayoutException(
-            layout.location(),
-            "config "
-                + manifest.config().digest()
-                + " has "
-                + diffIds.size()
-                + " diff_ids for "
-                + manifest.layers().size()
-                + " layers");
-      }
-    }
-    LayerApplier applier = new LayerApplier(options, listener);
-    List<ApplyResult> results = new ArrayList<>();
-    List<Descriptor> layers = manifest.layers();
-    for (int i = 0; i < layers.size(); i++) {
-      Descriptor layer = layers.get(i);
-      listener.layer(i, layers.size(), layer);
-      results.add(applier.apply(layout, layer, diffIds == null ? null : diffIds.get(i), target));
-    }
-    return new Result(results);
   }
 }

@@ -2,6 +2,7 @@ package dev.ocikit.view;
 
 import dev.ocikit.digest.Digest;
 import dev.ocikit.layers.ProgressListener;
+import dev.ocikit.layers.internal.ImageConfigs;
 import dev.ocikit.layers.internal.LayerReader;
 import dev.ocikit.layout.ImageLayout;
 import dev.ocikit.layout.ImageRef;
@@ -156,31 +157,9 @@ public final class ImageView implements Closeable {
               + manifest.config().mediaType()
               + ", not an image config's");
     }
-    ImageConfig config = layout.readConfig(manifest.config()).value();
-    if (!ImageConfig.RootFs.LAYERS.equals(config.rootfs().type())) {
-      // config.md: "Implementations MUST generate an error if they encounter a unknown value
-      // while verifying or unpacking an image."
-      throw new LayoutException(
-          layout.location(),
-          "config "
-              + manifest.config().digest()
-              + ": rootfs.type is \""
-              + config.rootfs().type()
-              + "\", not \"layers\"");
-    }
+    ImageConfig config = ImageConfigs.read(layout, manifest).value();
     List<Digest> diffIds = config.rootfs().diffIds();
     List<Descriptor> blobs = manifest.layers();
-    if (diffIds.size() != blobs.size()) {
-      throw new LayoutException(
-          layout.location(),
-          "config "
-              + manifest.config().digest()
-              + " has "
-              + diffIds.size()
-              + " diff_ids for "
-              + blobs.size()
-              + " layers");
-    }
     Spill spill = new Spill(options.spillDirectory());
     try {
       Index index = new Index(spill);
