@@ -1,6 +1,7 @@
 package dev.ocikit.bundle;
 
 import dev.ocikit.internal.Values;
+import dev.ocikit.layers.internal.Rootfs;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -285,7 +286,7 @@ public final class UserResolver {
   private static @Nullable Path regularFile(Path root, String file) throws IOException {
     Path path;
     try {
-      path = ConfinedPath.resolve(root, file);
+      path = new Rootfs(root).follow(file);
     } catch (FileSystemLoopException e) {
       throw new BundleException(
           file + " in the image: too many levels of symbolic links (a loop)", e);
@@ -293,7 +294,7 @@ public final class UserResolver {
     if (path == null) {
       return null;
     }
-    BasicFileAttributes a = ConfinedPath.attributes(path);
+    BasicFileAttributes a = Rootfs.attributes(path);
     if (a == null) {
       return null;
     }
@@ -312,7 +313,7 @@ public final class UserResolver {
     if (regularFile(root, file) != null) {
       return file + " has no " + what + " of that name";
     }
-    Path dir = ConfinedPath.resolve(root, file.substring(0, file.lastIndexOf('/')));
+    Path dir = new Rootfs(root).follow(file.substring(0, file.lastIndexOf('/')));
     Path at = dir == null ? null : dir.resolve(file.substring(file.lastIndexOf('/') + 1));
     if (at != null && Files.isSymbolicLink(at)) {
       return file

@@ -1,6 +1,7 @@
 package dev.ocikit.layers;
 
 import dev.ocikit.layers.LayerEntry.Type;
+import dev.ocikit.layers.internal.Rootfs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;

@@ -6,6 +6,7 @@ import dev.ocikit.digest.DigestMismatchException;
 import dev.ocikit.digest.SizeMismatchException;
 import dev.ocikit.layers.internal.EntryNames;
 import dev.ocikit.layers.internal.LayerReader;
+import dev.ocikit.layers.internal.Rootfs;
 import dev.ocikit.model.Descriptor;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,8 @@
-package dev.ocikit.layers;
+package dev.ocikit.layers.internal;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -26,21 +27,23 @@ import org.jspecify.annotations.Nullable;
  * re-reads the tree with {@code NOFOLLOW_LINKS}, since an earlier entry may have replaced a
  * directory by a link.
  */
-final class Rootfs {
+public final class Rootfs {
   private static final int MAX_LINK_HOPS = 255;
 
   private final Path root;
 
-  Rootfs(Path root) throws IOException {
+  /** The root {@code root}, by its real path. */
+  public Rootfs(Path root) throws IOException {
     this.root = root.toRealPath();
   }
 
-  Path root() {
+  /** The root directory, a real path. */
+  public Path root() {
     return root;
   }
 
   /** Something that happened to a directory the lookup created. */
-  interface Created {
+  public interface Created {
     void directory(Path path) throws IOException;
 
     /**
@@ -58,9 +61,34 @@ final class Rootfs {
    * when {@code create}. Returns null when a parent is missing or not a directory and not {@code
    * create}.
    */
-  @Nullable Path parent(List<String> components, boolean create, Created created)
+  public @Nullable Path parent(List<String> components, boolean create, Created created)
       throws IOException {
-    Deque<String> todo = new ArrayDeque<>(components.subList(0, components.size() - 1));
+    return walk(
+        new ArrayDeque<>(components.subList(0, components.size() - 1)),
+        create,
+        created,
+        false,
+        String.join("/", components));
+  }
+
+  /**
+   * The path inside the root that {@code path} (read as absolute inside the root) names, symbolic
+   * links followed at every component, the last included, never out of the root (securejoin's
+   * {@code SecureJoin}); null when a component is missing or a non-final one is not a directory.
+   *
+   * @throws FileSystemLoopException after {@value #MAX_LINK_HOPS} links (a loop)
+   */
+  public @Nullable Path follow(String path) throws IOException {
+    return walk(new ArrayDeque<>(List.of(path.split("/"))), false, d -> {}, true, path);
+  }
+
+  /**
+   * Walks {@code todo} from the root, links followed; {@code toEnd}: the last component is part of
+   * the walk (it may be a file) rather than left to the caller.
+   */
+  private @Nullable Path walk(
+      Deque<String> todo, boolean create, Created created, boolean toEnd, String what)
+      throws IOException {
     List<String> at = new ArrayList<>();
     int hops = 0;
     while (!todo.isEmpty()) {
@@ -89,8 +117,7 @@ final class Rootfs {
         at.add(c);
       } else if (a.isSymbolicLink()) {
         if (++hops > MAX_LINK_HOPS) {
-          throw new IOException(
-              "too many symbolic links resolving " + String.join("/", components));
+          throw new LinkLoopException(what);
         }
         String target = Files.readSymbolicLink(next).toString();
         if (target.startsWith("/")) {
@@ -100,7 +127,8 @@ final class Rootfs {
         for (int i = parts.length - 1; i >= 0; i--) {
           todo.addFirst(parts[i]);
         }
-      } else if (a.isDirectory()) {
+      } else if (a.isDirectory()
+          || (toEnd && todo.stream().allMatch(r -> r.isEmpty() || r.equals(".")))) {
         at.add(c);
       } else {
         if (!create) {
@@ -132,7 +160,7 @@ final class Rootfs {
    * only, never a symbolic link: what an earlier lookup found may since have been replaced. {@code
    * known} remembers the answers for paths already checked.
    */
-  boolean isDirectoryInside(Path path, Map<Path, Boolean> known) throws IOException {
+  public boolean isDirectoryInside(Path path, Map<Path, Boolean> known) throws IOException {
     known.putIfAbsent(root, true);
     Deque<Path> chain = new ArrayDeque<>();
     Path p = path;
@@ -156,7 +184,7 @@ final class Rootfs {
   }
 
   /** A path's attributes without following a link; null when it does not exist. */
-  static @Nullable BasicFileAttributes attributes(Path path) throws IOException {
+  public static @Nullable BasicFileAttributes attributes(Path path) throws IOException {
     try {
       return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
@@ -165,7 +193,7 @@ final class Rootfs {
   }
 
   /** Removes whatever is at {@code path}, a whole directory tree included, following no link. */
-  static void remove(Path path) throws IOException {
+  public static void remove(Path path) throws IOException {
     BasicFileAttributes a = attributes(path);
     if (a == null) {
       return;
@@ -199,7 +227,7 @@ final class Rootfs {
    * Replaces the directory {@code dir} by a new one, made as a missing parent is, holding the same
    * children: the old directory's attributes go with it.
    */
-  static void recreateDirectory(Path dir) throws IOException {
+  public static void recreateDirectory(Path dir) throws IOException {
     // No entry can leave a name beginning with .wh. in the tree (layer.md: "it is not possible to
     // create a filesystem which has a file or directory with a name beginning with .wh.").
     Path fresh = dir.resolveSibling(".wh..ocikit-new-directory");
@@ -213,7 +241,7 @@ final class Rootfs {
   }
 
   /** The names in a directory. */
-  static List<Path> children(Path dir) throws IOException {
+  public static List<Path> children(Path dir) throws IOException {
     List<Path> out = new ArrayList<>();
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
       for (Path p : s) {
@@ -221,5 +249,19 @@ final class Rootfs {
       }
     }
     return out;
+  }
+
+  /** Too many symbolic links met resolving a path: a loop. */
+  static final class LinkLoopException extends FileSystemLoopException {
+    private static final long serialVersionUID = 1L;
+
+    LinkLoopException(String path) {
+      super(path);
+    }
+
+    @Override
+    public String getMessage() {
+      return "too many symbolic links resolving " + getFile();
+    }
   }
 }
