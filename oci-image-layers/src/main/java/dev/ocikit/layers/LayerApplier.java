@@ -67,6 +67,11 @@ public final class LayerApplier {
   /** Content waiting for the background writer, at most. */
   private static final long BACKGROUND_BYTES = 8L << 20;
 
+  /** The unit in which a sparse file's zeros become holes: a file system block. */
+  private static final int HOLE_BLOCK = 4096;
+
+  private static final byte[] ZEROS = new byte[HOLE_BLOCK];
+
   private static final String WHITEOUT = EntryNames.WHITEOUT;
   private static final String OPAQUE = EntryNames.OPAQUE;
   private static final byte[] EOF = new byte[0];
@@ -326,8 +331,8 @@ public final class LayerApplier {
         replace(path);
         special(entry, path);
       } else if (entry.isFile()) {
-        long size = entry.getSize();
-        if (size <= BACKGROUND_FILE && nothingAt(path)) {
+        long size = LayerReader.contentSize(entry);
+        if (size <= BACKGROUND_FILE && !entry.isSparse() && nothingAt(path)) {
           // A new small file where nothing is: written in the background, in order.
           byte[] data = new byte[(int) size];
           if (content.readNBytes(data, 0, data.length) != data.length) {
@@ -343,10 +348,10 @@ public final class LayerApplier {
         // Create first and remove only when something is there: one syscall less per new file.
         boolean modeSet;
         try {
-          modeSet = write(path, content, entry.getSize(), entry.getMode());
+          modeSet = write(path, content, size, entry.getMode(), entry.isSparse());
         } catch (java.nio.file.FileAlreadyExistsException e) {
           replace(path);
-          modeSet = write(path, content, entry.getSize(), entry.getMode());
+          modeSet = write(path, content, size, entry.getMode(), entry.isSparse());
         }
         metadata(path, entry, false, ownedAsCreated(parent), modeSet);
       } else {
@@ -631,7 +636,8 @@ public final class LayerApplier {
      * creation; returns whether that already gives the file its mode (no special bits, and none
      * that the umask takes away), so that no chmod is needed.
      */
-    private boolean write(Path path, InputStream content, long size, int mode) throws IOException {
+    private boolean write(Path path, InputStream content, long size, int mode, boolean sparse)
+        throws IOException {
       try (FileChannel out = create(path, mode)) {
         long left = size;
         while (left > 0) {
@@ -639,14 +645,41 @@ public final class LayerApplier {
           if (n < 0) {
             throw new LayerException(layer, rel(path), "the tar ends inside this file");
           }
-          ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
-          while (b.hasRemaining()) {
-            out.write(b);
+          if (sparse) {
+            writeSparse(out, size - left, n);
+          } else {
+            ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
+            while (b.hasRemaining()) {
+              out.write(b);
+            }
           }
           left -= n;
         }
+        if (sparse && size > 0 && out.size() < size) {
+          // The file ends in a hole: its last byte gives it its size.
+          out.write(ByteBuffer.allocate(1), size - 1);
+        }
       }
       return modeGivenAtCreation(mode);
+    }
+
+    /**
+     * Writes {@code n} bytes of {@link #buffer}, the content of a sparse file at {@code at},
+     * leaving holes where whole blocks of it are zeros (as GNU tar extracts sparse files).
+     */
+    private void writeSparse(FileChannel out, long at, int n) throws IOException {
+      int start = 0;
+      while (start < n) {
+        int end = Math.min(n, start + HOLE_BLOCK);
+        if (!java.util.Arrays.equals(buffer, start, end, ZEROS, 0, end - start)) {
+          ByteBuffer b = ByteBuffer.wrap(buffer, start, end - start);
+          long position = at + start;
+          while (b.hasRemaining()) {
+            position += out.write(b, position);
+          }
+        }
+        start = end;
+      }
     }
 
     /** A new file (never an existing one, never through a link) with the entry's permissions. */

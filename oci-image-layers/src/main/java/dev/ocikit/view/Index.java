@@ -235,7 +235,7 @@ final class Index {
           replace(parent, existing);
         }
         node = new Node(base, Node.FILE);
-        long size = entry.getSize();
+        long size = LayerReader.contentSize(entry);
         try {
           node.offset = spill.append(content, size);
         } catch (EOFException e) {

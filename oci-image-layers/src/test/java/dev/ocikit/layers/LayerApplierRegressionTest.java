@@ -223,4 +223,40 @@ class LayerApplierRegressionTest {
     assertThat(tree.node("var/local/d").mode()).isEqualTo(0755);
     assertThat(tree.node("var/local/f").mode()).isEqualTo(0644);
   }
+
+  @Test
+  void aZstdLayerOfSeveralFramesWithSkippableFramesFirstAndBetweenUnpacksWhole()
+      throws IOException {
+    // RFC 8878: a zstd stream is frames one after another, skippable ones (magic 0x184D2A5?)
+    // anywhere, the first included: its magic number need not be 28 b5 2f fd.
+    byte[] tar = new LayerTar().file("a", "one\n").file("b/c", "two\n").bytes();
+    int half = 1024;
+    java.io.ByteArrayOutputStream blob = new java.io.ByteArrayOutputStream();
+    byte[] skippable = {0x53, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 'x', 'y', 'z'};
+    blob.writeBytes(skippable);
+    blob.writeBytes(com.github.luben.zstd.Zstd.compress(Arrays.copyOfRange(tar, 0, half)));
+    blob.writeBytes(skippable);
+    blob.writeBytes(com.github.luben.zstd.Zstd.compress(Arrays.copyOfRange(tar, half, tar.length)));
+    Path layout = dir.resolve("layout");
+    try (dev.ocikit.layout.OciLayout oci = dev.ocikit.layout.OciLayout.openOrCreate(layout)) {
+      dev.ocikit.model.Descriptor layer =
+          oci.writeBlob(dev.ocikit.model.MediaType.IMAGE_LAYER_ZSTD, blob.toByteArray());
+      dev.ocikit.model.Descriptor config =
+          oci.writeDocument(
+              dev.ocikit.model.ImageConfig.builder()
+                  .platform(dev.ocikit.model.Platform.of("linux", "amd64"))
+                  .rootfs(
+                      dev.ocikit.model.ImageConfig.RootFs.of(
+                          List.of(dev.ocikit.digest.Digest.sha256(tar))))
+                  .build());
+      oci.tag(
+          "t",
+          oci.writeDocument(
+              dev.ocikit.model.Manifest.builder().config(config).layers(List.of(layer)).build()));
+    }
+    Path target = dir.resolve("rootfs");
+    LayerTar.unpack(layout, "t", target, rootless);
+    assertThat(java.nio.file.Files.readString(target.resolve("a"))).isEqualTo("one\n");
+    assertThat(java.nio.file.Files.readString(target.resolve("b/c"))).isEqualTo("two\n");
+  }
 }

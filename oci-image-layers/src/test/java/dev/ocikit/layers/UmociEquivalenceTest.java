@@ -750,4 +750,101 @@ class UmociEquivalenceTest {
     assertThat(tree.node("hlow").hardlinks()).isEmpty();
     assertThat(tree.node("lowfile").hardlinks()).isEmpty();
   }
+
+  // ---- sparse files
+
+  /**
+   * A sparse file: holes at its start, between its data and at its end, as GNU tar stores them.
+   * layer.md says sparse files SHOULD NOT be used, but real images have them (lastlog, faillog).
+   */
+  private Path sparseSource() throws IOException {
+    Path src = dir.resolve("sparse-src");
+    Files.createDirectories(src);
+    byte[] data = new byte[5000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 31 + 7);
+    }
+    try (java.nio.channels.FileChannel f =
+        java.nio.channels.FileChannel.open(
+            src.resolve("sparse"),
+            java.nio.file.StandardOpenOption.CREATE_NEW,
+            java.nio.file.StandardOpenOption.WRITE)) {
+      f.write(ByteBuffer.wrap(data), 1 << 20);
+      f.write(ByteBuffer.wrap(data), 3 << 20);
+      f.write(ByteBuffer.wrap(new byte[] {1}), (8 << 20) - 1); // a hole, then the last byte
+    }
+    Files.writeString(src.resolve("plain"), "not sparse\n");
+    return src;
+  }
+
+  /** A layer of {@code src} made by GNU tar with {@code --sparse} in {@code format}. */
+  private Path gnuTarSparse(Path src, String format) throws IOException {
+    Tools.require("tar");
+    Path tar = dir.resolve(format + ".tar");
+    Tools.run(
+        dir,
+        List.of(
+            "tar",
+            "--sparse",
+            "--format=" + format,
+            "--numeric-owner",
+            "--owner=0",
+            "--group=0",
+            "-cf",
+            tar.toString(),
+            "-C",
+            src.toString(),
+            "sparse",
+            "plain"));
+    return tar;
+  }
+
+  @Test
+  void sparseFilesOfGnuTarUnpackAsUmociUnpacksThemWithTheirHoles() throws IOException {
+    Path src = sparseSource();
+    // PAX format: GNU tar writes the sparse map of format 1.0 (GNU.sparse.major=1), which Go's
+    // archive/tar, so umoci, reads.
+    Path layout = newUmociImage("umoci-sparse");
+    umoci("raw", "add-layer", "--image", layout + ":t", gnuTarSparse(src, "posix").toString());
+
+    Tree tree = assertOcikitUnpacksAsUmoci(layout);
+
+    Path out = dir.resolve("sparse-out");
+    LayerTar.unpack(layout, "t", out, !ROOT);
+    assertThat(Files.size(out.resolve("sparse"))).isEqualTo(8 << 20);
+    assertThat(Files.mismatch(out.resolve("sparse"), src.resolve("sparse"))).isEqualTo(-1);
+    assertThat(tree.node("plain").sha256()).isEqualTo(sha256("not sparse\n"));
+    // Written with holes, as GNU tar extracts it: a few blocks, not 8 MiB of zeros.
+    long blocks =
+        Long.parseLong(Tools.run(dir, List.of("stat", "-c", "%b", out + "/sparse")).trim());
+    assertThat(blocks * 512).isLessThan(1 << 20);
+  }
+
+  @Test
+  void oldGnuSparseFilesUnpackToTheirContent() throws IOException {
+    Path src = sparseSource();
+    // GNU format: type 'S' headers, which umoci 0.4.7 refuses ("unknown typeflag"); ocikit reads
+    // them as GNU tar and Go's archive/tar do.
+    Path layout = dir.resolve("gnu-sparse");
+    LayerTar.writeImage(
+        layout,
+        "t",
+        List.of(new Layer(Files.readAllBytes(gnuTarSparse(src, "gnu")), Compression.GZIP)));
+    Path out = dir.resolve("gnu-out");
+    LayerTar.unpack(layout, "t", out, !ROOT);
+    assertThat(Tree.of(out).node("sparse").sha256())
+        .isEqualTo(Tree.of(src).node("sparse").sha256());
+    assertThat(Files.size(out.resolve("sparse"))).isEqualTo(8 << 20);
+    assertThat(Files.readString(out.resolve("plain"))).isEqualTo("not sparse\n");
+    // The merged view reads it alike.
+    try (OciLayout oci = OciLayout.open(layout);
+        dev.ocikit.view.ImageView view =
+            dev.ocikit.view.ImageView.open(
+                oci,
+                oci.resolve("t", null),
+                dev.ocikit.view.ViewOptions.DEFAULT.withSpillDirectory(
+                    Files.createDirectories(dir.resolve("spill"))))) {
+      assertThat(view.readAllBytes("/sparse")).isEqualTo(Files.readAllBytes(src.resolve("sparse")));
+    }
+  }
 }

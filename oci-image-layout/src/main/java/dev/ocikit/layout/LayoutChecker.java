@@ -410,14 +410,7 @@ public final class LayoutChecker {
     in.mark(8);
     byte[] head = in.readNBytes(4);
     in.reset();
-    boolean gzip = head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
-    boolean zstd =
-        head.length >= 4
-            && (head[0] & 0xff) == 0x28
-            && (head[1] & 0xff) == 0xb5
-            && (head[2] & 0xff) == 0x2f
-            && (head[3] & 0xff) == 0xfd;
-    Compression found = gzip ? Compression.GZIP : zstd ? Compression.ZSTD : Compression.NONE;
+    Compression found = Compression.detect(head, head.length);
     if (found == expected || head.length == 0 && expected == Compression.NONE) {
       return Optional.empty();
     }

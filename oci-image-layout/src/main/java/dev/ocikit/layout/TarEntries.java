@@ -1,5 +1,6 @@
 package dev.ocikit.layout;
 
+import dev.ocikit.model.Compression;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -123,15 +124,9 @@ final class TarEntries implements Closeable {
    * number, or null.
    */
   static @Nullable String compression(byte[] head, int n) {
-    if (n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
-      return "gzip";
-    }
-    if (n >= 4
-        && (head[0] & 0xff) == 0x28
-        && (head[1] & 0xff) == 0xb5
-        && (head[2] & 0xff) == 0x2f
-        && (head[3] & 0xff) == 0xfd) {
-      return "zstd";
+    Compression c = Compression.detect(head, n);
+    if (c != Compression.NONE) {
+      return c.name().toLowerCase(java.util.Locale.ROOT);
     }
     if (n >= 3 && head[0] == 'B' && head[1] == 'Z' && head[2] == 'h') {
       return "bzip2";

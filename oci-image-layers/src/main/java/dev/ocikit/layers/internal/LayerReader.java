@@ -43,8 +43,8 @@ public final class LayerReader {
   /** What is done with each entry of the tar. */
   public interface Handler {
     /**
-     * One entry; {@code content} gives its data ({@code entry.getSize()} bytes for a file). An
-     * {@link IOException} that is not a {@link LayerException} is reported as "cannot apply".
+     * One entry; {@code content} gives its data ({@link #contentSize} bytes for a file). An {@link
+     * IOException} that is not a {@link LayerException} is reported as "cannot apply".
      */
     void entry(TarArchiveEntry entry, InputStream content) throws IOException;
 
@@ -104,8 +104,9 @@ public final class LayerReader {
     thread.start();
     // Decompressing, digesting (diff_id) and the size limit on one thread; tar and files on this.
     try (ChunkStream chunks = new ChunkStream(producer)) {
-      TarArchiveInputStream tar = new TarArchiveInputStream(chunks, "UTF-8");
+      TarArchiveInputStream tar = new HeaderLimitedTarInputStream(chunks, layer.digest());
       long entries = 0;
+      long sparseHoles = 0; // what the sparse files so far expand to beyond their tar data
       long dataEnd = -1; // where the data of the last entry ends in the tar
       while (true) {
         TarArchiveEntry entry;
@@ -133,6 +134,19 @@ public final class LayerReader {
         if (++entries > maxEntries) {
           throw new LayerLimitException(
               layer.digest(), entry.getName(), "more than " + maxEntries + " entries");
+        }
+        if (entry.isSparse()) {
+          // A sparse file's holes are not in the tar: they count against the size limit too,
+          // or a small layer could fill the disk with zeros.
+          sparseHoles += Math.max(0, entry.getRealSize() - entry.getSize());
+          if (chunks.count + sparseHoles > maxUncompressedBytes) {
+            throw new LayerLimitException(
+                layer.digest(),
+                entry.getName(),
+                "expands to more than "
+                    + maxUncompressedBytes
+                    + " bytes with the holes of its sparse files");
+          }
         }
         try {
           handler.entry(entry, tar);
@@ -174,6 +188,15 @@ public final class LayerReader {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * The size of a file entry's content as {@link Handler#entry} reads it: for a sparse file (old
+   * GNU {@code S}, or PAX {@code GNU.sparse.*}), its real size with the holes filled with zeros, as
+   * Go's {@code archive/tar} reads it; else the size in its header.
+   */
+  public static long contentSize(TarArchiveEntry entry) {
+    return entry.isSparse() ? entry.getRealSize() : entry.getSize();
   }
 
   /** A short description of {@code e} for messages. */
@@ -269,6 +292,10 @@ public final class LayerReader {
             new LayerException(layer.digest(), null, "cannot decompress: " + message(e));
         wrapped.initCause(e);
         failure = wrapped;
+      } catch (OutOfMemoryError e) {
+        // Not left to the thread's default handler, which would print it: the reading thread
+        // reports it as the layer's failure.
+        failure = new LayerException(layer.digest(), null, "cannot decompress: out of memory");
       } finally {
         done = true;
         end();
@@ -379,17 +406,7 @@ public final class LayerReader {
   }
 
   private static Compression magic(byte[] head) {
-    if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
-      return Compression.GZIP;
-    }
-    if (head.length >= 4
-        && (head[0] & 0xff) == 0x28
-        && (head[1] & 0xff) == 0xb5
-        && (head[2] & 0xff) == 0x2f
-        && (head[3] & 0xff) == 0xfd) {
-      return Compression.ZSTD;
-    }
-    return Compression.NONE;
+    return Compression.detect(head, head.length);
   }
 
   private static String name(Compression c) {
@@ -401,6 +418,7 @@ public final class LayerReader {
     private final Producer producer;
     private byte @Nullable [] chunk = new byte[0];
     private int position;
+    private final byte[] one = new byte[1];
 
     /** The bytes read so far: the position in the uncompressed tar. */
     long count;
@@ -411,7 +429,6 @@ public final class LayerReader {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
       return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 

@@ -101,9 +101,19 @@ public final class Bombs {
 
   /** A zstd bomb: {@code blocks} × 128 KiB zero bytes after the tar header. */
   public static Bomb zstd(int blocks) {
-    int rle = 128 * 1024;
-    long zeros = (long) rle * blocks;
-    byte[] header = header(zeros);
+    return zstd(header((long) RLE * blocks), 0, blocks);
+  }
+
+  private static final int RLE = 128 * 1024;
+
+  /**
+   * A zstd stream of {@code prefix} (at most 128 KiB, in a raw block), then {@code blocks} × 128
+   * KiB of the byte {@code fill} (RLE blocks): a tar header whose data a reader keeps in memory,
+   * say, followed by more of it than any reader should keep.
+   */
+  public static Bomb zstd(byte[] prefix, int fill, int blocks) {
+    int rle = RLE;
+    byte[] header = prefix;
     ByteArrayOutputStream z = new ByteArrayOutputStream();
     z.writeBytes(new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd});
     z.write(0x00); // frame header descriptor: no content size, no checksum, no dictionary
@@ -112,15 +122,16 @@ public final class Bombs {
     z.writeBytes(header);
     for (int i = 0; i < blocks; i++) {
       blockHeader(z, i == blocks - 1, 1, rle); // RLE block
-      z.write(0);
+      z.write(fill);
     }
     MessageDigest sha = sha256();
     sha.update(header);
-    byte[] zero = new byte[rle];
+    byte[] run = new byte[rle];
+    java.util.Arrays.fill(run, (byte) fill);
     for (int i = 0; i < blocks; i++) {
-      sha.update(zero);
+      sha.update(run);
     }
-    return new Bomb(z.toByteArray(), BLOCK + zeros, sha.digest());
+    return new Bomb(z.toByteArray(), header.length + (long) rle * blocks, sha.digest());
   }
 
   private static void blockHeader(ByteArrayOutputStream z, boolean last, int type, int size) {

@@ -479,6 +479,111 @@ public final class MaliciousLayers {
             0,
             null));
 
+    // Tar header extensions that a reader keeps in memory whole: each is 2 MiB here, past the
+    // 1 MiB that Go's archive/tar (and so containerd and Docker) allows for one.
+    int extension = 2 << 20;
+    int blocks = extension / (128 * 1024);
+    Bombs.Bomb longLink =
+        Bombs.zstd(
+            new RawTar().entry("././@LongLink", 'L').declaredSize(extension).add().unfinished(),
+            'a',
+            blocks);
+    image(root, "longname-bomb", zstd(longLink));
+    cases.add(
+        refused(
+            "longname-bomb",
+            "a GNU long name ('L') of "
+                + mib(extension)
+                + " ("
+                + longLink.compressed().length
+                + " bytes of zstd): refused at 1 MiB, before it is read into memory",
+            LayerLimitException.class,
+            0,
+            null));
+
+    Bombs.Bomb paxRecord =
+        Bombs.zstd(
+            new RawTar()
+                .entry("PaxHeaders/a", 'x')
+                .declaredSize(extension)
+                .add()
+                .raw((extension + " path=").getBytes(StandardCharsets.US_ASCII))
+                .unfinished(),
+            'a',
+            blocks);
+    image(root, "pax-record-bomb", zstd(paxRecord));
+    cases.add(
+        refused(
+            "pax-record-bomb",
+            "one PAX record ('x') claiming "
+                + mib(extension)
+                + ": refused at 1 MiB, before it is read into memory",
+            LayerLimitException.class,
+            0,
+            null));
+
+    Bombs.Bomb sparseMap =
+        Bombs.zstd(
+            new RawTar()
+                .file("s")
+                .pax("GNU.sparse.major", "1")
+                .pax("GNU.sparse.minor", "0")
+                .pax("GNU.sparse.name", "s")
+                .pax("GNU.sparse.realsize", "4096")
+                .declaredSize(extension)
+                .add()
+                .unfinished(),
+            '0',
+            blocks);
+    image(root, "sparse-map-bomb", zstd(sparseMap));
+    cases.add(
+        refused(
+            "sparse-map-bomb",
+            "a PAX 1.0 sparse file whose map (at the start of its data) is a "
+                + mib(extension)
+                + " line of digits: refused at 1 MiB",
+            LayerLimitException.class,
+            0,
+            null));
+
+    RawTar nested = new RawTar();
+    for (int i = 0; i < 40; i++) {
+      nested.entry("PaxHeaders/" + i, 'x').content("13 comment=x\n").add();
+    }
+    image(root, "nested-extension-headers", Layer.gzip(nested.file("f", "f\n").finish()));
+    cases.add(
+        refused(
+            "nested-extension-headers",
+            "40 PAX headers before one entry, each of which commons-compress reads by recursing"
+                + " (thousands would overflow the stack): more than 32 are refused",
+            LayerLimitException.class,
+            0,
+            null));
+
+    byte[] map = Arrays.copyOf("1\n1073741823\n1\n".getBytes(StandardCharsets.US_ASCII), 513);
+    map[512] = 'x';
+    image(
+        root,
+        "sparse-hole-bomb",
+        Layer.gzip(
+            new RawTar()
+                .file("s")
+                .pax("GNU.sparse.major", "1")
+                .pax("GNU.sparse.minor", "0")
+                .pax("GNU.sparse.name", "s")
+                .pax("GNU.sparse.realsize", "1073741824")
+                .content(map)
+                .add()
+                .finish()));
+    cases.add(
+        refused(
+            "sparse-hole-bomb",
+            "a sparse file of 1 GiB whose data is one byte at its end (513 bytes in the tar): its"
+                + " holes count against the uncompressed-size limit",
+            LayerLimitException.class,
+            0,
+            "s"));
+
     String deep = "d/".repeat(2000) + "f";
     image(root, "deep-tree", Layer.gzip(new RawTar().file(deep, "deep\n").finish()));
     cases.add(
@@ -592,6 +697,13 @@ public final class MaliciousLayers {
   public static List<Descriptor> layers(Path layout) throws IOException {
     OciLayout l = OciLayout.open(layout);
     return l.resolve("latest", null).manifest().value().layers();
+  }
+
+  private static Layer zstd(Bombs.Bomb bomb) {
+    return new Layer(
+        MediaType.IMAGE_LAYER_ZSTD,
+        bomb.compressed(),
+        Digest.of(DigestAlgorithm.SHA256, bomb.expandedSha256()));
   }
 
   private static Path image(Path root, String name, Layer... layers) throws IOException {
