@@ -5,4 +5,6 @@ module dev.ocikit.layout {
   requires com.github.luben.zstd_jni;
 
   exports dev.ocikit.layout;
+  exports dev.ocikit.layout.internal to
+      dev.ocikit.layers;
 }

@@ -1,55 +1,65 @@
 package dev.ocikit.layout;
 
+import dev.ocikit.layout.internal.HeaderLimitedTarInputStream;
 import dev.ocikit.model.Compression;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.archivers.tar.TarFile;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The entries of a tar file, read in place with commons-compress's {@link TarFile}: the shared
- * ground of {@link OciArchive} and {@link DockerArchive}.
+ * The entries of a tar file, read in place: an index made by one pass over its headers (with
+ * commons-compress's tar reader, its header extensions bounded by {@link
+ * HeaderLimitedTarInputStream}, the data between them passed over), then each entry's data read at
+ * its offset. The shared ground of {@link OciArchive} and {@link DockerArchive}.
  *
  * <p>Entry names are normalised by dropping leading {@code ./} (tar run in the directory writes
  * them); a name that appears more than once is ambiguous (extraction would keep the last, another
  * reader the first) and is refused when it is looked up. Compressed files are recognised by their
  * magic numbers and refused with a clear message, since a compressed tar cannot be read in place.
  *
- * <p>Thread-safe: {@link TarFile} reads an entry by positioning its one channel and reading from
- * it, so every read of every stream this class opens is made under one lock; streams of different
- * entries can be read from different threads at once, their reads interleaving chunk by chunk.
+ * <p>Thread-safe: entries are read with positional reads of one channel, so streams of different
+ * entries can be read from different threads at once.
  */
 final class TarEntries implements Closeable {
   /** How many links {@link #followLinks(String)} follows before it gives up. */
   static final int MAX_LINKS = 16;
 
   private final Path tar;
-  private final TarFile file;
+  private final FileChannel channel;
   private final Map<String, TarArchiveEntry> byName;
   private final Set<String> duplicates;
   private final List<TarArchiveEntry> entries;
-  private final Object lock = new Object();
+
+  /** Where the data of each entry begins in the file. */
+  private final Map<TarArchiveEntry, Long> offsets;
+
   private volatile boolean closed;
 
-  private TarEntries(Path tar, TarFile file) {
+  private TarEntries(
+      Path tar, FileChannel channel, List<TarArchiveEntry> entries, Map<TarArchiveEntry, Long> at) {
     this.tar = tar;
-    this.file = file;
-    this.entries = List.copyOf(file.getEntries());
+    this.channel = channel;
+    this.entries = List.copyOf(entries);
+    this.offsets = at;
     Map<String, TarArchiveEntry> names = new HashMap<>();
     Set<String> twice = new HashSet<>();
     for (TarArchiveEntry e : entries) {
@@ -73,13 +83,14 @@ final class TarEntries implements Closeable {
       throw new LayoutException(
           path, Files.exists(path) ? "not a regular file, so not a tar archive" : "no such file");
     }
-    SeekableByteChannel channel;
+    FileChannel channel;
     try {
-      channel = Files.newByteChannel(path, StandardOpenOption.READ);
+      channel = FileChannel.open(path, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
       throw new LayoutException(path, "no such file");
     }
-    TarFile file;
+    List<TarArchiveEntry> list = new ArrayList<>();
+    Map<TarArchiveEntry, Long> at = new IdentityHashMap<>();
     try {
       byte[] head = new byte[6];
       int n = 0;
@@ -98,8 +109,19 @@ final class TarEntries implements Closeable {
             path, "not a tar archive: only " + size + " bytes, less than one tar header");
       }
       channel.position(0);
+      // The stream reads the channel at its position, and skips by moving it: after each header
+      // the position is where the entry's data begins.
+      HeaderLimitedTarInputStream in =
+          new HeaderLimitedTarInputStream(
+              Channels.newInputStream(channel),
+              reason -> new LayoutException(path, "not a tar archive that can be read: " + reason));
       try {
-        file = new TarFile(channel);
+        for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
+          list.add(e);
+          at.put(e, channel.position());
+        }
+      } catch (LayoutException e) {
+        throw e;
       } catch (IOException | RuntimeException e) {
         throw new LayoutException(path, "not a tar archive: " + e.getMessage());
       }
@@ -111,7 +133,7 @@ final class TarEntries implements Closeable {
       }
       throw e;
     }
-    TarEntries entries = new TarEntries(path, file);
+    TarEntries entries = new TarEntries(path, channel, list, at);
     if (entries.entries.isEmpty()) {
       entries.close();
       throw new LayoutException(path, "not a tar archive, or an empty one: it has no entries");
@@ -282,14 +304,16 @@ final class TarEntries implements Closeable {
     return String.join("/", parts);
   }
 
-  /** A stream of the content of {@code e}; its reads are serialised with every other stream's. */
+  /** A stream of the content of {@code e}. */
   InputStream stream(TarArchiveEntry e) throws IOException {
-    synchronized (lock) {
-      if (closed) {
-        throw new IOException(tar + ": the archive is closed");
-      }
-      return new LockedStream(file.getInputStream(e));
+    if (closed) {
+      throw new IOException(tar + ": the archive is closed");
     }
+    Long offset = offsets.get(e);
+    if (offset == null) {
+      throw new IllegalArgumentException(e.getName() + ": not an entry of " + tar);
+    }
+    return new EntryStream(offset, e.isDirectory() ? 0 : e.getSize());
   }
 
   /**
@@ -312,60 +336,57 @@ final class TarEntries implements Closeable {
 
   @Override
   public void close() throws IOException {
-    synchronized (lock) {
-      closed = true;
-      file.close();
-    }
+    closed = true;
+    channel.close();
   }
 
-  /** A stream whose every read and skip holds the archive's lock. */
-  private final class LockedStream extends InputStream {
-    private final InputStream in;
+  /** The data of one entry, read with positional reads (no shared position, no lock). */
+  private final class EntryStream extends InputStream {
+    private long position;
+    private final long end;
 
-    LockedStream(InputStream in) {
-      this.in = in;
+    EntryStream(long offset, long size) {
+      this.position = offset;
+      this.end = offset + size;
     }
 
     @Override
     public int read() throws IOException {
-      synchronized (lock) {
-        checkOpen();
-        return in.read();
-      }
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      synchronized (lock) {
-        checkOpen();
-        return in.read(b, off, len);
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return 0;
       }
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      synchronized (lock) {
-        checkOpen();
-        return in.skip(n);
+      if (position >= end) {
+        return -1;
       }
-    }
-
-    @Override
-    public int available() throws IOException {
-      synchronized (lock) {
-        return closed ? 0 : in.available();
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close(); // closes only the entry's view, not the archive's channel
-    }
-
-    private void checkOpen() throws IOException {
       if (closed) {
         throw new IOException(tar + ": the archive is closed");
       }
+      int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
+      if (n < 0) {
+        throw new java.io.EOFException(
+            tar + ": the archive ends inside an entry (truncated at " + position + " bytes)");
+      }
+      position += n;
+      return n;
+    }
+
+    @Override
+    public long skip(long n) {
+      long k = Math.max(0, Math.min(n, end - position));
+      position += k;
+      return k;
+    }
+
+    @Override
+    public int available() {
+      return closed ? 0 : (int) Math.min(Integer.MAX_VALUE, end - position);
     }
   }
 }

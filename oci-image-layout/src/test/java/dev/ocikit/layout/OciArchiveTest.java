@@ -311,6 +311,65 @@ class OciArchiveTest {
         .hasMessageContaining("not a regular file");
   }
 
+  /** A ustar header block by hand, for headers that no tar writer would write. */
+  private static byte[] header(String name, char type, long size) {
+    byte[] h = new byte[512];
+    byte[] n = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    System.arraycopy(n, 0, h, 0, n.length);
+    String fields = String.format("%07o\0%07o\0%07o\0%011o\0%011o\0", 0644, 0, 0, size, 0);
+    byte[] f = fields.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    System.arraycopy(f, 0, h, 100, f.length);
+    java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+    h[156] = (byte) type;
+    System.arraycopy("ustar\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, h, 257, 6);
+    h[263] = '0';
+    h[264] = '0';
+    int sum = 0;
+    for (byte b : h) {
+      sum += b & 0xff;
+    }
+    byte[] c = String.format("%06o\0 ", sum).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    System.arraycopy(c, 0, h, 148, c.length);
+    return h;
+  }
+
+  @Test
+  void aHeaderExtensionOverOneMebibyteIsRefusedBeforeItIsReadIntoMemory() throws IOException {
+    // commons-compress reads a GNU long name, or a PAX record, whole into memory: one of 1 GiB
+    // was an OutOfMemoryError. Go's archive/tar allows 1 MiB per extension; so does this.
+    Path tar = dir.resolve("longname.tar");
+    int size = 3 << 20;
+    try (java.io.OutputStream out = Files.newOutputStream(tar)) {
+      out.write(header("././@LongLink", 'L', size));
+      out.write(new byte[size]);
+      out.write(header("oci-layout", '0', 0));
+      out.write(new byte[1024]);
+    }
+    assertThatThrownBy(() -> OciArchive.open(tar))
+        .isInstanceOf(LayoutException.class)
+        .hasMessageContaining(tar.toString())
+        .hasMessageContaining("of more than 1 MiB");
+  }
+
+  @Test
+  void thousandsOfNestedPaxHeadersAreRefusedNotAStackOverflow() throws IOException {
+    // commons-compress reads the header after a PAX header by recursing: 5,000 of them in a row
+    // (5 MB) overflowed the stack.
+    Path tar = dir.resolve("nested.tar");
+    byte[] record = "13 comment=x\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tar))) {
+      for (int i = 0; i < 5000; i++) {
+        out.write(header("PaxHeaders/x", 'x', record.length));
+        out.write(java.util.Arrays.copyOf(record, 512));
+      }
+      out.write(header("oci-layout", '0', 0));
+      out.write(new byte[1024]);
+    }
+    assertThatThrownBy(() -> OciArchive.open(tar))
+        .isInstanceOf(LayoutException.class)
+        .hasMessageContaining("more than 32 PAX or GNU extension headers");
+  }
+
   /** A tar of the sample as {@code tar -C hello .} writes it, entries led by {@code ./}. */
   List<Tars.Entry> sampleEntries(String prefix) throws IOException {
     List<Tars.Entry> entries = new ArrayList<>();

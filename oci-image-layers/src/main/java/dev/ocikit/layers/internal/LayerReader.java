@@ -10,6 +10,7 @@ import dev.ocikit.digest.SizeMismatchException;
 import dev.ocikit.layers.LayerException;
 import dev.ocikit.layers.LayerLimitException;
 import dev.ocikit.layers.ProgressListener;
+import dev.ocikit.layout.internal.HeaderLimitedTarInputStream;
 import dev.ocikit.model.Compression;
 import dev.ocikit.model.Descriptor;
 import dev.ocikit.model.MediaType;
@@ -104,7 +105,9 @@ public final class LayerReader {
     thread.start();
     // Decompressing, digesting (diff_id) and the size limit on one thread; tar and files on this.
     try (ChunkStream chunks = new ChunkStream(producer)) {
-      TarArchiveInputStream tar = new HeaderLimitedTarInputStream(chunks, layer.digest());
+      TarArchiveInputStream tar =
+          new HeaderLimitedTarInputStream(
+              chunks, reason -> new LayerLimitException(layer.digest(), null, reason));
       long entries = 0;
       long sparseHoles = 0; // what the sparse files so far expand to beyond their tar data
       long dataEnd = -1; // where the data of the last entry ends in the tar
@@ -433,10 +436,20 @@ public final class LayerReader {
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
+    public long skip(long n) throws IOException {
+      // Passes over data without copying it (it was digested when it was decompressed).
+      byte[] c = n <= 0 ? null : current();
+      if (c == null) {
         return 0;
       }
+      int k = (int) Math.min(n, c.length - position);
+      position += k;
+      count += k;
+      return k;
+    }
+
+    /** The chunk with unread bytes (taking the next one if need be), or null at the end. */
+    private byte @Nullable [] current() throws IOException {
       while (chunk != null && position == chunk.length) {
         if (chunk.length == CHUNK) {
           producer.free.offer(chunk);
@@ -444,11 +457,20 @@ public final class LayerReader {
         chunk = producer.take();
         position = 0;
       }
-      if (chunk == null) {
+      return chunk;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      byte[] c = current();
+      if (c == null) {
         return -1;
       }
-      int n = Math.min(len, chunk.length - position);
-      System.arraycopy(chunk, position, b, off, n);
+      int n = Math.min(len, c.length - position);
+      System.arraycopy(c, position, b, off, n);
       position += n;
       count += n;
       return n;

@@ -1,7 +1,5 @@
-package dev.ocikit.layers.internal;
+package dev.ocikit.layout.internal;
 
-import dev.ocikit.digest.Digest;
-import dev.ocikit.layers.LayerLimitException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,21 +10,29 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * A tar reader that bounds what a header may make it hold in memory. commons-compress reads the
  * extensions of a header -- PAX records ({@code x}, {@code g}), GNU long names and link names
  * ({@code L}, {@code K}), sparse maps (old GNU {@code S} extension records, PAX 1.0 maps) -- whole
- * into memory, and follows a header by the next one recursively: a layer of a few MB can ask for
+ * into memory, and follows a header by the next one recursively: a layer of a few KB can ask for
  * gigabytes of heap, or nest headers deep enough to overflow the stack. As Go's {@code archive/tar}
  * (and so containerd and Docker) does, each such extension may hold at most {@link
  * #MAX_EXTENSION_BYTES}; and at most {@link #MAX_EXTENSION_HEADERS} of them may precede an entry.
- * Past either, a {@link LayerLimitException} naming the layer.
+ * Past either, the error its {@link LimitError} makes.
  *
- * <p>Everything {@code getNextEntry} reads is header data: the rest of the previous entry is read
- * here first, outside the count.
+ * <p>Everything {@code getNextEntry} reads is header data: the rest of the previous entry is passed
+ * over first, outside the count, with {@link InputStream#skip} of the underlying stream (a file's
+ * stream moves its position, so an index of a large archive reads only its headers).
  */
-final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
+public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
   /** Go's {@code archive/tar} maxSpecialFileSize: 1 MiB per PAX header or GNU long name. */
-  static final int MAX_EXTENSION_BYTES = 1 << 20;
+  public static final int MAX_EXTENSION_BYTES = 1 << 20;
 
   /** Extension headers before one entry; real archives have at most three or four. */
-  static final int MAX_EXTENSION_HEADERS = 32;
+  public static final int MAX_EXTENSION_HEADERS = 32;
+
+  /** Makes the error for a limit passed, from its reason. */
+  @FunctionalInterface
+  public interface LimitError {
+    /** The exception to throw, for {@code reason} ("a tar header extension of more than ..."). */
+    IOException create(String reason);
+  }
 
   private final Guard guard;
   private final byte[] drain = new byte[8192];
@@ -37,8 +43,11 @@ final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
   /** The extension headers read before the entry being looked for. */
   private int headers;
 
-  HeaderLimitedTarInputStream(InputStream in, Digest layer) {
-    this(new Guard(in, layer));
+  /**
+   * A reader of the tar {@code in} (names in UTF-8), failing with {@code limitError}'s exceptions.
+   */
+  public HeaderLimitedTarInputStream(InputStream in, LimitError limitError) {
+    this(new Guard(in, limitError));
   }
 
   private HeaderLimitedTarInputStream(Guard guard) {
@@ -46,20 +55,29 @@ final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
     this.guard = guard;
   }
 
+  /**
+   * The next entry, its extensions within the limits.
+   *
+   * @throws IOException of the {@link LimitError} when an extension passes a limit, or as
+   *     commons-compress throws for a malformed tar
+   */
   @Override
   public TarArchiveEntry getNextEntry() throws IOException {
     if (depth == 0) {
-      // The rest of the current entry is data, not header: read it outside the count.
+      // The rest of the current entry is data, not header: passed over outside the count.
       if (getCurrentEntry() != null) {
-        while (super.read(drain, 0, drain.length) >= 0) {
-          // discard
+        guard.discard = true;
+        try {
+          while (super.read(drain, 0, drain.length) >= 0) {
+            // passed over
+          }
+        } finally {
+          guard.discard = false;
         }
       }
       headers = 0;
     } else if (++headers > MAX_EXTENSION_HEADERS) {
-      throw new LayerLimitException(
-          guard.layer,
-          null,
+      throw guard.limitError.create(
           "more than " + MAX_EXTENSION_HEADERS + " PAX or GNU extension headers before one entry");
     }
     guard.used = 0;
@@ -74,19 +92,22 @@ final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
     }
   }
 
+  // read() is not overridden: the single-byte read of commons-compress goes through this one.
+
   /**
    * Counts what commons-compress reads while it reads a header, whichever way it reads it (header
-   * records, PAX data through the tar stream, PAX 1.0 sparse maps straight from this stream).
+   * records, PAX data through the tar stream, PAX 1.0 sparse maps straight from this stream); and
+   * passes over data that is not wanted.
    */
   private static final class Guard extends FilterInputStream {
-    final Digest layer;
+    final LimitError limitError;
     boolean active;
+    boolean discard;
     long used;
-    private final byte[] scratch = new byte[8192];
 
-    Guard(InputStream in, Digest layer) {
+    Guard(InputStream in, LimitError limitError) {
       super(in);
-      this.layer = layer;
+      this.limitError = limitError;
     }
 
     @Override
@@ -100,6 +121,14 @@ final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      if (discard && len > 0) {
+        // Data nobody reads: skipped, when the stream can, rather than copied. The tar reader
+        // only counts what it is told was read.
+        long skipped = in.skip(len);
+        if (skipped > 0) {
+          return (int) skipped;
+        }
+      }
       int n = in.read(b, off, len);
       if (n > 0 && active) {
         count(n);
@@ -109,7 +138,11 @@ final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
 
     @Override
     public long skip(long n) throws IOException {
-      // Read, so that what is skipped is counted too.
+      // Read, so that what is skipped is counted when it is header data.
+      if (!active) {
+        return in.skip(n);
+      }
+      byte[] scratch = new byte[(int) Math.min(8192, Math.max(n, 1))];
       long left = n;
       while (left > 0) {
         int r = read(scratch, 0, (int) Math.min(scratch.length, left));
@@ -121,12 +154,10 @@ final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
       return n - left;
     }
 
-    private void count(int n) throws LayerLimitException {
+    private void count(int n) throws IOException {
       used += n;
       if (used > MAX_EXTENSION_BYTES + 2L * 512) {
-        throw new LayerLimitException(
-            layer,
-            null,
+        throw limitError.create(
             "a tar header extension (PAX records, a GNU long name or a sparse map) of more than "
                 + (MAX_EXTENSION_BYTES >> 20)
                 + " MiB");
