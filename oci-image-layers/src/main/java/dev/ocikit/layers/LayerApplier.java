@@ -7,6 +7,7 @@ import dev.ocikit.digest.SizeMismatchException;
 import dev.ocikit.layers.internal.EntryNames;
 import dev.ocikit.layers.internal.LayerReader;
 import dev.ocikit.layers.internal.Rootfs;
+import dev.ocikit.layout.internal.HeaderLimitedTarInputStream;
 import dev.ocikit.model.Descriptor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -741,29 +742,41 @@ public final class LayerApplier {
     }
 
     private void xattrs(Path path, TarArchiveEntry entry, boolean symlink) throws IOException {
-      for (Map.Entry<String, String> pax : entry.getExtraPaxHeaders().entrySet()) {
-        if (!pax.getKey().startsWith("SCHILY.xattr.")) {
+      for (Map.Entry<String, byte[]> x : HeaderLimitedTarInputStream.xattrs(entry).entrySet()) {
+        String xattr = x.getKey();
+        if (xattr.startsWith("user.") && !symlink) {
+          UserDefinedFileAttributeView view =
+              Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
+          if (view == null) {
+            notes.add(entry.getName() + ": xattr " + xattr + " not set (no support here)");
+          } else {
+            view.write(xattr.substring("user.".length()), ByteBuffer.wrap(x.getValue()));
+          }
           continue;
         }
-        String xattr = pax.getKey().substring("SCHILY.xattr.".length());
-        if (!xattr.startsWith("user.") || symlink) {
+        // The JVM sets only user.* xattrs, and only on what it can open: others (security.* --
+        // file capabilities --, trusted.*) and those of symlinks through setfattr(1) of the attr
+        // package, not following a link, when this process is privileged as umoci requires.
+        if (options.rootless()
+            || !run(
+                List.of(
+                    "setfattr",
+                    "-h",
+                    "-n",
+                    xattr,
+                    "-v",
+                    "0s" + java.util.Base64.getEncoder().encodeToString(x.getValue()),
+                    path.toString()))) {
           notes.add(
               entry.getName()
                   + ": xattr "
                   + xattr
-                  + " not set (the JVM sets only user.* on files)");
-          continue;
+                  + " not set ("
+                  + (options.rootless()
+                      ? "rootless"
+                      : "the JVM sets only user.* on files, and setfattr failed or is missing")
+                  + ")");
         }
-        UserDefinedFileAttributeView view =
-            Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
-        if (view == null) {
-          notes.add(entry.getName() + ": xattr " + xattr + " not set (no support here)");
-          continue;
-        }
-        // commons-compress decodes PAX values as UTF-8: encoding them so gives back their bytes.
-        view.write(
-            xattr.substring("user.".length()),
-            ByteBuffer.wrap(pax.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       }
     }
 

@@ -6,6 +6,7 @@ import dev.ocikit.layers.LayerLimitException;
 import dev.ocikit.layers.UnsafeEntryException;
 import dev.ocikit.layers.internal.EntryNames;
 import dev.ocikit.layers.internal.LayerReader;
+import dev.ocikit.layout.internal.HeaderLimitedTarInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,22 +90,10 @@ final class Index {
     }
   }
 
-  /**
-   * The {@code SCHILY.xattr.} records; values encoded back to UTF-8, as the applier writes them.
-   */
+  /** The {@code SCHILY.xattr.} records, values as their bytes in the tar; null when none. */
   static @Nullable Map<String, byte[]> xattrs(TarArchiveEntry e) {
-    Map<String, byte[]> out = null;
-    for (Map.Entry<String, String> pax : e.getExtraPaxHeaders().entrySet()) {
-      if (pax.getKey().startsWith("SCHILY.xattr.")) {
-        if (out == null) {
-          out = new TreeMap<>();
-        }
-        out.put(
-            pax.getKey().substring("SCHILY.xattr.".length()),
-            pax.getValue().getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    return out;
+    Map<String, byte[]> out = HeaderLimitedTarInputStream.xattrs(e);
+    return out.isEmpty() ? null : out;
   }
 
   /** Applies one layer, entry by entry. */

@@ -847,4 +847,50 @@ class UmociEquivalenceTest {
       assertThat(view.readAllBytes("/sparse")).isEqualTo(Files.readAllBytes(src.resolve("sparse")));
     }
   }
+
+  // ---- xattrs the JVM cannot set, and binary values
+
+  /**
+   * The xattr {@code name} of {@code path} in hex (getfattr), not following a link; null if none.
+   */
+  private String xattrHex(Path path, String name) throws IOException {
+    String out;
+    try {
+      out = Tools.run(dir, List.of("getfattr", "-h", "-e", "hex", "-n", name, path.toString()));
+    } catch (IOException e) {
+      return null;
+    }
+    return out.lines()
+        .filter(l -> l.startsWith(name + "="))
+        .map(l -> l.substring(name.length() + 1))
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  void fileCapabilitiesAndBinaryXattrValuesUnpackAsUmociUnpacksThem() throws IOException {
+    assumeTrue(ROOT, "only a privileged process sets security.capability");
+    Tools.require("setfattr");
+    Tools.require("getfattr");
+    Path src = dir.resolve("caps");
+    Files.createDirectories(src);
+    Path ping = Files.writeString(src.resolve("ping"), "#!/bin/true\n");
+    // A version-2 capability set: permitted cap_setgid, cap_setuid, cap_net_raw (0x20c0, its low
+    // byte not UTF-8), effective. commons-compress decodes PAX values as UTF-8, which replaced
+    // 0xc0.
+    String caps = "0x01000002" + "c0200000" + "00000000" + "00000000" + "00000000";
+    Tools.run(dir, List.of("setfattr", "-n", "security.capability", "-v", caps, ping.toString()));
+    Path blob = Files.writeString(src.resolve("blob"), "data\n");
+    Tools.run(dir, List.of("setfattr", "-n", "user.bin", "-v", "0xff00fe80", blob.toString()));
+    Path layout = newUmociImage("umoci-caps");
+    insert(layout, src, "/");
+
+    Tree tree = assertOcikitUnpacksAsUmoci(layout); // user.* xattrs compared, hex when binary
+
+    Path out = dir.resolve("caps-out");
+    LayerTar.unpack(layout, "t", out, false);
+    assertThat(xattrHex(out.resolve("ping"), "security.capability")).isEqualTo(caps);
+    assertThat(xattrHex(out.resolve("blob"), "user.bin")).isEqualTo("0xff00fe80");
+    assertThat(tree.node("blob").xattrs()).containsKey("user.bin");
+  }
 }

@@ -3,6 +3,9 @@ package dev.ocikit.layout.internal;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -34,8 +37,16 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
     IOException create(String reason);
   }
 
+  /** The prefix of the PAX keys under which {@link #xattrs} keeps values that UTF-8 would alter. */
+  private static final String RAW = "ocikit.raw.";
+
+  private static final String XATTR = "SCHILY.xattr.";
+
   private final Guard guard;
   private final byte[] drain = new byte[8192];
+
+  /** The data of the PAX headers of the entry being read, as it is in the tar. */
+  private final java.io.ByteArrayOutputStream pax = new java.io.ByteArrayOutputStream();
 
   /** Depth of nested getNextEntry calls: commons-compress recurses after each extension. */
   private int depth;
@@ -76,6 +87,7 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
         }
       }
       headers = 0;
+      pax.reset();
     } else if (++headers > MAX_EXTENSION_HEADERS) {
       throw guard.limitError.create(
           "more than " + MAX_EXTENSION_HEADERS + " PAX or GNU extension headers before one entry");
@@ -83,16 +95,92 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
     guard.used = 0;
     guard.active = true;
     depth++;
+    TarArchiveEntry entry;
     try {
-      return super.getNextEntry();
+      entry = super.getNextEntry();
     } finally {
       if (--depth == 0) {
         guard.active = false;
       }
     }
+    if (depth == 0 && entry != null && pax.size() > 0) {
+      keepRawXattrs(entry);
+    }
+    return entry;
   }
 
-  // read() is not overridden: the single-byte read of commons-compress goes through this one.
+  /**
+   * Reads entry data; while a PAX header is read (commons-compress reads it through this method),
+   * keeps its bytes as well: commons-compress decodes values as UTF-8, which replaces the bytes of
+   * a binary value (a file capability, say) that are not UTF-8.
+   */
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    int n = super.read(b, off, len);
+    if (n > 0 && depth > 0) {
+      TarArchiveEntry current = getCurrentEntry();
+      if (current != null && current.isPaxHeader() && pax.size() <= MAX_EXTENSION_BYTES) {
+        pax.write(b, off, n);
+      }
+    }
+    return n;
+  }
+
+  // read() is not overridden: the single-byte read of commons-compress goes through the one above.
+
+  /** Adds, for each xattr value that UTF-8 decoding changed, its bytes under {@link #RAW}. */
+  private void keepRawXattrs(TarArchiveEntry entry) {
+    byte[] data = pax.toByteArray();
+    int at = 0;
+    while (at < data.length) {
+      int space = at;
+      long length = 0;
+      while (space < data.length && data[space] >= '0' && data[space] <= '9' && length < 1 << 24) {
+        length = length * 10 + (data[space++] - '0');
+      }
+      if (space >= data.length
+          || data[space] != ' '
+          || length <= space - at
+          || at + length > data.length) {
+        return; // not records (commons-compress has checked them; nothing to keep then)
+      }
+      int end = (int) (at + length) - 1; // the newline
+      int equals = space + 1;
+      while (equals < end && data[equals] != '=') {
+        equals++;
+      }
+      String key = new String(data, space + 1, equals - space - 1, StandardCharsets.UTF_8);
+      if (key.startsWith(XATTR) && equals < end) {
+        byte[] value = java.util.Arrays.copyOfRange(data, equals + 1, end);
+        String decoded = entry.getExtraPaxHeader(key);
+        if (decoded != null
+            && !java.util.Arrays.equals(decoded.getBytes(StandardCharsets.UTF_8), value)) {
+          entry.addPaxHeader(RAW + key, new String(value, StandardCharsets.ISO_8859_1));
+        }
+      }
+      at = (int) (at + length);
+    }
+  }
+
+  /**
+   * The extended attributes of {@code entry} ({@code SCHILY.xattr.} records, as GNU tar and Go's
+   * archive/tar write them), by name, with their values' bytes as they are in the tar.
+   */
+  public static Map<String, byte[]> xattrs(TarArchiveEntry entry) {
+    Map<String, byte[]> out = new TreeMap<>();
+    Map<String, String> extra = entry.getExtraPaxHeaders();
+    for (Map.Entry<String, String> x : extra.entrySet()) {
+      if (x.getKey().startsWith(XATTR)) {
+        String raw = extra.get(RAW + x.getKey());
+        out.put(
+            x.getKey().substring(XATTR.length()),
+            raw != null
+                ? raw.getBytes(StandardCharsets.ISO_8859_1)
+                : x.getValue().getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
 
   /**
    * Counts what commons-compress reads while it reads a header, whichever way it reads it (header
