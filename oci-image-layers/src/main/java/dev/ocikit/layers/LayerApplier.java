@@ -289,6 +289,8 @@ public final class LayerApplier {
       if (components.isEmpty()) {
         if (entry.isDirectory()) {
           directories.put(rootfs.root(), entry); // the root itself: its attributes
+        } else {
+          notes.add(name + ": an entry for the root that is not a directory, ignored");
         }
         return;
       }
@@ -321,6 +323,9 @@ public final class LayerApplier {
         return;
       }
       if (entry.isSymbolicLink()) {
+        if (entry.getLinkName().isEmpty()) {
+          throw new LayerException(layer, name, EntryNames.EMPTY_LINK);
+        }
         try {
           Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
         } catch (java.nio.file.FileAlreadyExistsException e) {

@@ -190,7 +190,7 @@ final class Index {
       if (entry.isSymbolicLink()) {
         String target = entry.getLinkName();
         if (target.isEmpty()) {
-          throw new NoSuchFileException(name, null, "a symbolic link to an empty path");
+          throw new LayerException(digest, name, EntryNames.EMPTY_LINK);
         }
         if (target.indexOf('\0') >= 0) {
           throw new FileSystemException(name, null, "Nul character not allowed in the link");

@@ -352,6 +352,25 @@ class OciArchiveTest {
   }
 
   @Test
+  void aFileNamedLikeADirectoryWithDataIsRefusedNotReadAsHeaders() throws IOException {
+    // commons-compress reads the data of a regular file named "innocent/" as headers (here: an
+    // index.json that Go's archive/tar and GNU tar see only as content): refused, not guessed.
+    Path tar = dir.resolve("hidden.tar");
+    byte[] index = "{\"schemaVersion\":2,\"manifests\":[]}".getBytes(StandardCharsets.UTF_8);
+    try (java.io.OutputStream out = Files.newOutputStream(tar)) {
+      out.write(header("innocent/", '0', 1024));
+      out.write(header("index.json", '0', index.length));
+      out.write(java.util.Arrays.copyOf(index, 512));
+      out.write(header("oci-layout", '0', 0));
+      out.write(new byte[1024]);
+    }
+    assertThatThrownBy(() -> OciArchive.open(tar))
+        .isInstanceOf(LayoutException.class)
+        .hasMessageContaining("\"innocent/\"")
+        .hasMessageContaining("tar readers disagree");
+  }
+
+  @Test
   void thousandsOfNestedPaxHeadersAreRefusedNotAStackOverflow() throws IOException {
     // commons-compress reads the header after a PAX header by recursing: 5,000 of them in a row
     // (5 MB) overflowed the stack.

@@ -11,6 +11,10 @@ import org.jspecify.annotations.Nullable;
  * that both clean names and read whiteouts alike.
  */
 public final class EntryNames {
+  /** Why a symbolic link entry without a target is refused, by the applier and the view alike. */
+  public static final String EMPTY_LINK =
+      "a symbolic link with an empty target, which symlink(2) refuses";
+
   private EntryNames() {}
 
   /** The prefix of a whiteout's base name (layer.md, "Whiteouts"). */

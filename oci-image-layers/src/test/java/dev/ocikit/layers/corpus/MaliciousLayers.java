@@ -608,6 +608,34 @@ public final class MaliciousLayers {
 
     // --- malformed content ----------------------------------------------------------------------
 
+    byte[] hidden = new RawTar().file("hidden", "seen by commons-compress only\n").unfinished();
+    image(
+        root,
+        "hidden-in-directory-data",
+        Layer.gzip(
+            new RawTar().file("innocent/").content(hidden).add().file("after", "ok\n").finish()));
+    cases.add(
+        refused(
+            "hidden-in-directory-data",
+            "a regular file named innocent/ whose data is a tar entry: commons-compress takes the"
+                + " name for a directory's and reads the data as a header (the file hidden), Go's"
+                + " archive/tar and GNU tar read it as content",
+            LayerException.class,
+            0,
+            "innocent/"));
+
+    image(
+        root,
+        "empty-symlink-target",
+        Layer.gzip(new RawTar().file("a", "a\n").symlink("s", "").finish()));
+    cases.add(
+        refused(
+            "empty-symlink-target",
+            "a symbolic link whose target is empty, which symlink(2) refuses",
+            LayerException.class,
+            0,
+            "s"));
+
     image(
         root,
         "nul-in-name",

@@ -163,6 +163,18 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
   }
 
   /**
+   * Whether {@code entry} is a regular file ({@code 0} or {@code 7}) whose name ends with {@code /}
+   * and that has data: commons-compress takes it for a directory and reads its data as the next
+   * headers, where Go's {@code archive/tar} (containerd, Docker, umoci) and GNU tar read the data
+   * as data. Entries hidden in that data would be seen by one reader and not by the other, so such
+   * an entry is refused rather than read either way.
+   */
+  public static boolean isDirectoryWithData(TarArchiveEntry entry) {
+    byte flag = entry.getLinkFlag();
+    return (flag == '0' || flag == '7') && entry.getName().endsWith("/") && entry.getSize() > 0;
+  }
+
+  /**
    * The extended attributes of {@code entry} ({@code SCHILY.xattr.} records, as GNU tar and Go's
    * archive/tar write them), by name, with their values' bytes as they are in the tar.
    */
