@@ -259,4 +259,35 @@ class LayerApplierRegressionTest {
     assertThat(java.nio.file.Files.readString(target.resolve("a"))).isEqualTo("one\n");
     assertThat(java.nio.file.Files.readString(target.resolve("b/c"))).isEqualTo("two\n");
   }
+
+  @Test
+  void aLayerMadeByGitArchiveWithItsGlobalCommentHeaderUnpacks() throws IOException {
+    // git archive begins with a global PAX header ('g') holding the commit id as a comment:
+    // accepted, where a global header with any other record is refused (readers disagree on it).
+    Tools.require("git");
+    Path repo = java.nio.file.Files.createDirectories(dir.resolve("repo"));
+    java.nio.file.Files.writeString(repo.resolve("hello.txt"), "hello\n");
+    Tools.run(repo, List.of("git", "init", "-q"));
+    Tools.run(repo, List.of("git", "add", "hello.txt"));
+    Tools.run(
+        repo,
+        List.of(
+            "git",
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-q",
+            "-m",
+            "m"));
+    Path tar = dir.resolve("git.tar");
+    Tools.run(repo, List.of("git", "archive", "--format=tar", "-o", tar.toString(), "HEAD"));
+    byte[] bytes = java.nio.file.Files.readAllBytes(tar);
+    assertThat((char) bytes[156]).isEqualTo('g');
+
+    Tree tree = unpack(List.of(new Layer(bytes, Compression.GZIP)));
+
+    assertThat(tree.nodes()).containsKey("hello.txt");
+  }
 }

@@ -117,13 +117,10 @@ final class TarEntries implements Closeable {
               reason -> new LayoutException(path, "not a tar archive that can be read: " + reason));
       try {
         for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
-          if (HeaderLimitedTarInputStream.isDirectoryWithData(e)) {
+          String disagreement = HeaderLimitedTarInputStream.dataReadersDisagreeOn(e);
+          if (disagreement != null) {
             throw new LayoutException(
-                path,
-                "entry \""
-                    + e.getName()
-                    + "\": a regular file whose name ends with '/', with data: tar readers"
-                    + " disagree whether that data is content or more entries; refused");
+                path, "entry \"" + e.getName() + "\": " + disagreement + "; refused");
           }
           list.add(e);
           at.put(e, channel.position());

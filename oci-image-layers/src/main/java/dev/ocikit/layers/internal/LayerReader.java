@@ -133,14 +133,10 @@ public final class LayerReader {
         if (entry == null) {
           break;
         }
-        if (HeaderLimitedTarInputStream.isDirectoryWithData(entry)) {
+        String disagreement = HeaderLimitedTarInputStream.dataReadersDisagreeOn(entry);
+        if (disagreement != null) {
           throw new LayerException(
-              layer.digest(),
-              entry.getName(),
-              "a regular file whose name ends with '/', with "
-                  + entry.getSize()
-                  + " bytes of data: tar readers disagree whether that data is content or more"
-                  + " entries, so it is refused");
+              layer.digest(), entry.getName(), disagreement + ", so it is refused");
         }
         dataEnd = chunks.count + entry.getSize();
         if (++entries > maxEntries) {

@@ -626,6 +626,65 @@ public final class MaliciousLayers {
 
     image(
         root,
+        "hidden-in-link-data",
+        Layer.gzip(
+            new RawTar()
+                .symlinkEntry("s", "a")
+                .content(new RawTar().file("hidden", "seen by Go only\n").unfinished())
+                .add()
+                .file("a", "a\n")
+                .finish()));
+    cases.add(
+        refused(
+            "hidden-in-link-data",
+            "a symlink whose header gives it data, a tar entry: Go's archive/tar reads symlinks as"
+                + " header-only, so that entry as the next one (the file hidden), commons-compress"
+                + " skips it as the link's content",
+            LayerException.class,
+            0,
+            "s"));
+
+    image(
+        root,
+        "global-pax-header",
+        Layer.gzip(
+            new RawTar()
+                .entry("pax_global_header", 'g')
+                .content(
+                    paxRecord("comment", "git archive writes this one") + paxRecord("uid", "0"))
+                .add()
+                .file("a", "a\n")
+                .finish()));
+    cases.add(
+        refused(
+            "global-pax-header",
+            "a global PAX header ('g') with a uid record: commons-compress applies it to every"
+                + " later entry, Go's archive/tar (containerd, Docker, umoci) ignores it; only"
+                + " comment records, as git archive writes, are accepted",
+            LayerException.class,
+            0,
+            null));
+
+    image(
+        root,
+        "entries-after-one-zero-block",
+        Layer.gzip(
+            new RawTar()
+                .file("a", "a\n")
+                .raw(new byte[512])
+                .file("hidden", "after a single zero block\n")
+                .finish()));
+    cases.add(
+        refused(
+            "entries-after-one-zero-block",
+            "an entry after one zero block: commons-compress ends the archive there and ignores"
+                + " it, Go's archive/tar refuses the layer; refused here too",
+            LayerException.class,
+            0,
+            null));
+
+    image(
+        root,
         "empty-symlink-target",
         Layer.gzip(new RawTar().file("a", "a\n").symlink("s", "").finish()));
     cases.add(
@@ -725,6 +784,16 @@ public final class MaliciousLayers {
   public static List<Descriptor> layers(Path layout) throws IOException {
     OciLayout l = OciLayout.open(layout);
     return l.resolve("latest", null).manifest().value().layers();
+  }
+
+  /** One PAX record, {@code "LENGTH KEY=VALUE\n"}, its length counting itself. */
+  static String paxRecord(String key, String value) {
+    String rest = " " + key + "=" + value + "\n";
+    int length = rest.length() + 1;
+    while (length != rest.length() + Integer.toString(length).length()) {
+      length = rest.length() + Integer.toString(length).length();
+    }
+    return length + rest;
   }
 
   private static Layer zstd(Bombs.Bomb bomb) {

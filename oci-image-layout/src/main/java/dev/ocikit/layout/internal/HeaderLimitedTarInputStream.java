@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tar reader that bounds what a header may make it hold in memory. commons-compress reads the
@@ -47,6 +48,9 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
 
   /** The data of the PAX headers of the entry being read, as it is in the tar. */
   private final java.io.ByteArrayOutputStream pax = new java.io.ByteArrayOutputStream();
+
+  /** The data of the global PAX headers read before the entry being read. */
+  private final java.io.ByteArrayOutputStream global = new java.io.ByteArrayOutputStream();
 
   /** Depth of nested getNextEntry calls: commons-compress recurses after each extension. */
   private int depth;
@@ -88,6 +92,7 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
       }
       headers = 0;
       pax.reset();
+      global.reset();
     } else if (++headers > MAX_EXTENSION_HEADERS) {
       throw guard.limitError.create(
           "more than " + MAX_EXTENSION_HEADERS + " PAX or GNU extension headers before one entry");
@@ -102,6 +107,9 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
       if (--depth == 0) {
         guard.active = false;
       }
+    }
+    if (depth == 0 && global.size() > 0) {
+      refuseGlobalRecords();
     }
     if (depth == 0 && entry != null && pax.size() > 0) {
       keepRawXattrs(entry);
@@ -121,6 +129,10 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
       TarArchiveEntry current = getCurrentEntry();
       if (current != null && current.isPaxHeader() && pax.size() <= MAX_EXTENSION_BYTES) {
         pax.write(b, off, n);
+      } else if (current != null
+          && current.isGlobalPaxHeader()
+          && global.size() <= MAX_EXTENSION_BYTES) {
+        global.write(b, off, n);
       }
     }
     return n;
@@ -128,9 +140,67 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
 
   // read() is not overridden: the single-byte read of commons-compress goes through the one above.
 
+  /**
+   * Reads a record; refuses a zero record followed by a header. commons-compress ends the archive
+   * at one zero record whatever follows it, where Go's {@code archive/tar} (containerd, Docker,
+   * umoci) wants a second zero record or the end of the stream, and refuses a header there: the
+   * entries after it would be seen by no one here and refused there.
+   */
+  @Override
+  protected byte[] readRecord() throws IOException {
+    boolean second = isAtEOF(); // commons-compress has read a zero record and looks for another
+    byte[] record = super.readRecord();
+    if (second && record != null && record.length > 0 && !isEOFRecord(record)) {
+      throw new IOException(
+          "a zero block followed by a header, not by a second zero block: an invalid end of"
+              + " archive (entries after it would be ignored here and refused by Go's"
+              + " archive/tar)");
+    }
+    return record;
+  }
+
   /** Adds, for each xattr value that UTF-8 decoding changed, its bytes under {@link #RAW}. */
   private void keepRawXattrs(TarArchiveEntry entry) {
-    byte[] data = pax.toByteArray();
+    records(
+        pax.toByteArray(),
+        (key, value) -> {
+          if (key.startsWith(XATTR)) {
+            String decoded = entry.getExtraPaxHeader(key);
+            if (decoded != null
+                && !java.util.Arrays.equals(decoded.getBytes(StandardCharsets.UTF_8), value)) {
+              entry.addPaxHeader(RAW + key, new String(value, StandardCharsets.ISO_8859_1));
+            }
+          }
+        });
+  }
+
+  /**
+   * Refuses global PAX headers ({@code g}) with records other than {@code comment} (which {@code
+   * git archive} writes): commons-compress applies their records to every later entry (a global
+   * {@code size}, say, would make it read their data as headers), where Go's {@code archive/tar}
+   * returns them as entries of their own, which containerd, Docker and umoci skip.
+   */
+  private void refuseGlobalRecords() throws IOException {
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    records(
+        global.toByteArray(),
+        (key, value) -> {
+          if (!key.equals("comment")) {
+            keys.add(key);
+          }
+        });
+    if (!keys.isEmpty()) {
+      throw new IOException(
+          "a global PAX header with "
+              + keys.subList(0, Math.min(3, keys.size()))
+              + (keys.size() > 3 ? " and more" : "")
+              + ": tar readers disagree whether it applies to the entries after it (Go's"
+              + " archive/tar ignores it), so it is refused");
+    }
+  }
+
+  /** Each record ({@code "LENGTH KEY=VALUE\n"}) of PAX header data, value as its bytes. */
+  private static void records(byte[] data, java.util.function.BiConsumer<String, byte[]> record) {
     int at = 0;
     while (at < data.length) {
       int space = at;
@@ -142,36 +212,55 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
           || data[space] != ' '
           || length <= space - at
           || at + length > data.length) {
-        return; // not records (commons-compress has checked them; nothing to keep then)
+        return; // padding, or not records (commons-compress has checked them)
       }
       int end = (int) (at + length) - 1; // the newline
       int equals = space + 1;
       while (equals < end && data[equals] != '=') {
         equals++;
       }
-      String key = new String(data, space + 1, equals - space - 1, StandardCharsets.UTF_8);
-      if (key.startsWith(XATTR) && equals < end) {
-        byte[] value = java.util.Arrays.copyOfRange(data, equals + 1, end);
-        String decoded = entry.getExtraPaxHeader(key);
-        if (decoded != null
-            && !java.util.Arrays.equals(decoded.getBytes(StandardCharsets.UTF_8), value)) {
-          entry.addPaxHeader(RAW + key, new String(value, StandardCharsets.ISO_8859_1));
-        }
+      if (equals < end) {
+        record.accept(
+            new String(data, space + 1, equals - space - 1, StandardCharsets.UTF_8),
+            java.util.Arrays.copyOfRange(data, equals + 1, end));
       }
       at = (int) (at + length);
     }
   }
 
   /**
-   * Whether {@code entry} is a regular file ({@code 0} or {@code 7}) whose name ends with {@code /}
-   * and that has data: commons-compress takes it for a directory and reads its data as the next
-   * headers, where Go's {@code archive/tar} (containerd, Docker, umoci) and GNU tar read the data
-   * as data. Entries hidden in that data would be seen by one reader and not by the other, so such
-   * an entry is refused rather than read either way.
+   * Why tar readers disagree on what follows the header of {@code entry}, or null when they agree.
+   * Entries hidden in such data would be seen by one reader and not by another, so such an entry is
+   * refused rather than read either way:
+   *
+   * <ul>
+   *   <li>a regular file ({@code 0} or {@code 7}) whose name ends with {@code /}, with data:
+   *       commons-compress takes it for a directory and reads the data as further headers, Go's
+   *       {@code archive/tar} (containerd, Docker, umoci) and GNU tar as content;
+   *   <li>a hard link, symbolic link, device or FIFO with a size: commons-compress (and libarchive)
+   *       read that much data as its content, Go's {@code archive/tar} reads none, and the same
+   *       bytes as further headers.
+   * </ul>
    */
-  public static boolean isDirectoryWithData(TarArchiveEntry entry) {
+  public static @Nullable String dataReadersDisagreeOn(TarArchiveEntry entry) {
     byte flag = entry.getLinkFlag();
-    return (flag == '0' || flag == '7') && entry.getName().endsWith("/") && entry.getSize() > 0;
+    long size = entry.getSize();
+    if (size <= 0) {
+      return null;
+    }
+    if ((flag == '0' || flag == '7') && entry.getName().endsWith("/")) {
+      return "a regular file whose name ends with '/', with "
+          + size
+          + " bytes of data: tar readers disagree whether that data is content or more entries";
+    }
+    if (flag == '1' || flag == '2' || flag == '3' || flag == '4' || flag == '6') {
+      return "a link, device or FIFO entry (type '"
+          + (char) flag
+          + "') with "
+          + size
+          + " bytes of data: tar readers disagree whether that data is content or more entries";
+    }
+    return null;
   }
 
   /**
