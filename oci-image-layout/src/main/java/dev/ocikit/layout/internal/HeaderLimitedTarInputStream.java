@@ -230,37 +230,33 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
 
   /**
    * Why tar readers disagree on what follows the header of {@code entry}, or null when they agree.
-   * Entries hidden in such data would be seen by one reader and not by another, so such an entry is
-   * refused rather than read either way:
-   *
-   * <ul>
-   *   <li>a regular file ({@code 0} or {@code 7}) whose name ends with {@code /}, with data:
-   *       commons-compress takes it for a directory and reads the data as further headers, Go's
-   *       {@code archive/tar} (containerd, Docker, umoci) and GNU tar as content;
-   *   <li>a hard link, symbolic link, device or FIFO with a size: commons-compress (and libarchive)
-   *       read that much data as its content, Go's {@code archive/tar} reads none, and the same
-   *       bytes as further headers.
-   * </ul>
+   * commons-compress reads an entry's data unless it takes the entry for a directory (type {@code
+   * 5}, or any name ending with {@code /}); Go's {@code archive/tar} (containerd, Docker, umoci)
+   * reads none for links, devices, FIFOs and directories (types {@code 1} to {@code 6}, and a
+   * type-{@code \0} name ending with {@code /}), and reads it for every other type. Where one reads
+   * data and the other reads the same bytes as further headers, entries hidden there would be seen
+   * by one reader and not by the other: such an entry is refused rather than read either way (a
+   * regular file named {@code innocent/} with data, a symlink with a size).
    */
   public static @Nullable String dataReadersDisagreeOn(TarArchiveEntry entry) {
-    byte flag = entry.getLinkFlag();
     long size = entry.getSize();
     if (size <= 0) {
       return null;
     }
-    if ((flag == '0' || flag == '7') && entry.getName().endsWith("/")) {
-      return "a regular file whose name ends with '/', with "
-          + size
-          + " bytes of data: tar readers disagree whether that data is content or more entries";
+    byte flag = entry.getLinkFlag();
+    byte goType = flag == 0 && entry.getName().endsWith("/") ? (byte) '5' : flag;
+    boolean goReadsData = goType < '1' || goType > '6';
+    boolean commonsReadsData = !entry.isDirectory();
+    if (goReadsData == commonsReadsData) {
+      return null;
     }
-    if (flag == '1' || flag == '2' || flag == '3' || flag == '4' || flag == '6') {
-      return "a link, device or FIFO entry (type '"
-          + (char) flag
-          + "') with "
-          + size
-          + " bytes of data: tar readers disagree whether that data is content or more entries";
-    }
-    return null;
+    return "an entry of type '"
+        + (flag == 0 ? "\\0" : String.valueOf((char) flag))
+        + "' named \""
+        + entry.getName()
+        + "\" with "
+        + size
+        + " bytes of data: tar readers disagree whether that data is content or more entries";
   }
 
   /**
