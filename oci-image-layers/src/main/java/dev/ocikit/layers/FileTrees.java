@@ -22,10 +22,13 @@ import org.jspecify.annotations.Nullable;
  * Reading a directory tree as layer entries: without following symbolic links, attributes from one
  * {@code lstat} ({@code unix:*}), user xattrs through {@link UserDefinedFileAttributeView}.
  *
- * <p>The JVM reads only the {@code user.*} xattrs namespace; {@code security.*} (file capabilities,
- * SELinux labels), {@code trusted.*} and {@code system.*} (POSIX ACLs) are not readable from Java
- * and so are not recorded. Xattrs are read for regular files and directories only: opening a FIFO
- * blocks and opening a device runs its driver, and Linux allows no user xattrs on symbolic links.
+ * <p>The JVM reads only the {@code user.*} xattrs namespace. File capabilities ({@code
+ * security.capability}, which images need: {@code ping}, {@code newuidmap}) are read by one run of
+ * {@code getfattr} (Debian's {@code attr}) over the whole tree, when it is installed ({@link
+ * Capabilities}); other {@code security.*} (SELinux labels, the host's), {@code trusted.*} and
+ * {@code system.*} (POSIX ACLs) are not recorded. Xattrs are read for regular files and directories
+ * only: opening a FIFO blocks and opening a device runs its driver, and Linux allows no user xattrs
+ * on symbolic links.
  */
 final class FileTrees {
   private FileTrees() {}
@@ -57,6 +60,12 @@ final class FileTrees {
       int minor,
       @Nullable Inode inode,
       Map<String, String> xattrs) {
+
+    /** This node with these xattrs. */
+    Node withXattrs(Map<String, String> x) {
+      return new Node(
+          file, path, type, mode, uid, gid, mtime, size, target, major, minor, inode, x);
+    }
 
     /** The entry that adds this file to a layer, its content read from the file when written. */
     LayerEntry entry() {
@@ -220,6 +229,139 @@ final class FileTrees {
       if (n.type() == Type.DIRECTORY) {
         walk(child, n.path(), sink, notes);
       }
+    }
+  }
+
+  /**
+   * The {@code security.capability} xattrs of the regular files under a tree, read by one {@code
+   * getfattr -R} run (the JVM cannot read {@code security.*}), started by {@link #start} and
+   * collected by {@link #get}, so that it runs beside the walk. Without {@code getfattr}, none.
+   */
+  static final class Capabilities {
+    static final String XATTR = "security.capability";
+
+    private final @Nullable Process process;
+    private @Nullable Map<Path, byte[]> found;
+
+    /** None (no tree read). */
+    static final Capabilities NONE = new Capabilities(null);
+
+    private Capabilities(@Nullable Process process) {
+      this.process = process;
+      this.found = process == null ? Map.of() : null;
+    }
+
+    /** Starts reading the capabilities under {@code root}. */
+    static Capabilities start(Path root) {
+      try {
+        return new Capabilities(
+            new ProcessBuilder(
+                    "getfattr",
+                    "-R",
+                    "-h",
+                    "-d",
+                    "--absolute-names",
+                    "-m",
+                    "^security\\.capability$",
+                    "-e",
+                    "base64",
+                    root.toAbsolutePath().normalize().toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start());
+      } catch (IOException e) {
+        return NONE; // no getfattr here
+      }
+    }
+
+    /** The capabilities found, by absolute normalised path. */
+    Map<Path, byte[]> get() throws IOException {
+      if (found != null) {
+        return found;
+      }
+      Map<Path, byte[]> out = new java.util.HashMap<>();
+      if (process != null) {
+        try (java.io.BufferedReader r =
+            new java.io.BufferedReader(
+                new java.io.InputStreamReader(
+                    process.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1))) {
+          Path file = null;
+          for (String line; (line = r.readLine()) != null; ) {
+            if (line.startsWith("# file: ")) {
+              file = Path.of(unescape(line.substring("# file: ".length())));
+            } else if (file != null && line.startsWith(XATTR + "=0s")) {
+              out.put(
+                  file.toAbsolutePath().normalize(),
+                  java.util.Base64.getDecoder().decode(line.substring(XATTR.length() + 3)));
+            }
+          }
+          process.waitFor();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted reading file capabilities");
+        } catch (IllegalArgumentException e) {
+          // output not as expected: no capabilities rather than wrong ones
+          out.clear();
+        } finally {
+          process.destroy();
+        }
+      }
+      found = out;
+      return out;
+    }
+
+    /**
+     * {@code node} with its capability, if it has one (a regular file); noted and left out when its
+     * value is not UTF-8 (the tar library writes PAX values as text).
+     */
+    Node apply(Node node, List<String> notes) throws IOException {
+      if (node.type() != Type.FILE) {
+        return node;
+      }
+      byte[] value = get().get(node.file().toAbsolutePath().normalize());
+      String text = value == null ? null : text(node.path(), value, notes);
+      if (text == null) {
+        return node;
+      }
+      Map<String, String> x = new TreeMap<>(node.xattrs());
+      x.put(XATTR, text);
+      return node.withXattrs(x);
+    }
+
+    /** A capability's value as the text a PAX record holds; null, with a note, if not UTF-8. */
+    static @Nullable String text(String path, byte[] value, List<String> notes) {
+      String text = value.length == 0 ? null : LayerEntry.utf8(value);
+      if (text == null) {
+        notes.add(
+            path
+                + ": xattr "
+                + XATTR
+                + " left out (its value is not UTF-8, and PAX records here are text)");
+      }
+      return text;
+    }
+
+    /** A path as getfattr prints it: {@code \ooo} for bytes it escapes; UTF-8 otherwise. */
+    private static String unescape(String latin1) {
+      java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+      for (int i = 0; i < latin1.length(); i++) {
+        char c = latin1.charAt(i);
+        if (c == '\\'
+            && i + 3 < latin1.length()
+            && isOctal(latin1.charAt(i + 1))
+            && isOctal(latin1.charAt(i + 2))
+            && isOctal(latin1.charAt(i + 3))) {
+          b.write(Integer.parseInt(latin1.substring(i + 1, i + 4), 8));
+          i += 3;
+        } else {
+          b.write(c);
+        }
+      }
+      return b.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static boolean isOctal(char c) {
+      return c >= '0' && c <= '7';
     }
   }
 

@@ -126,9 +126,11 @@ public final class LayerWriter {
    * Adds everything under {@code directory} at the path {@code at} of the layer, and {@code
    * directory} itself as {@code at} unless that is the root: regular files, directories, symbolic
    * links (never followed), hardlinks (grouped by inode), FIFOs and devices (their major and minor
-   * numbers from {@code unix:rdev}), with their mode, owner, mtime and {@code user.*} xattrs (the
-   * only namespace the JVM reads; see {@link #notes()} for what was left out). Sockets are skipped,
-   * with a note: a tar cannot hold them. Content is read when the layer is written.
+   * numbers from {@code unix:rdev}), with their mode, owner, mtime, {@code user.*} xattrs (the only
+   * namespace the JVM reads) and file capabilities ({@code security.capability}, read by one {@code
+   * getfattr} run over the tree when Debian's {@code attr} is installed); see {@link #notes()} for
+   * what was left out (values that are not UTF-8 text). Sockets are skipped, with a note: a tar
+   * cannot hold them. Content is read when the layer is written.
    *
    * @throws IOException if the tree cannot be read, or holds a name beginning with {@code .wh.}
    * @throws IllegalArgumentException if an entry has the tar name of one already added
@@ -138,6 +140,8 @@ public final class LayerWriter {
     if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
       throw new IllegalArgumentException(directory + " is not a directory");
     }
+    // File capabilities come from getfattr, which reads the tree beside the walk.
+    FileTrees.Capabilities capabilities = FileTrees.Capabilities.start(directory);
     if (!prefix.isEmpty()) {
       FileTrees.Node top = FileTrees.read(directory, prefix, notes);
       if (top != null) {
@@ -145,6 +149,27 @@ public final class LayerWriter {
       }
     }
     FileTrees.walk(directory, prefix, n -> add(new Item(n.entry(), n.inode(), true)), notes);
+    Path base = directory.toAbsolutePath().normalize();
+    for (Map.Entry<Path, byte[]> c : new java.util.TreeMap<>(capabilities.get()).entrySet()) {
+      if (!c.getKey().startsWith(base) || c.getKey().equals(base)) {
+        continue;
+      }
+      String rel = base.relativize(c.getKey()).toString();
+      String path = prefix.isEmpty() ? rel : prefix + "/" + rel;
+      Item item = items.get(path);
+      if (item == null || item.entry().type() != LayerEntry.Type.FILE) {
+        continue;
+      }
+      String text = FileTrees.Capabilities.text(path, c.getValue(), notes);
+      if (text != null) {
+        items.put(
+            path,
+            new Item(
+                item.entry().withXattr(FileTrees.Capabilities.XATTR, text),
+                item.inode(),
+                item.fromTree()));
+      }
+    }
     return this;
   }
 

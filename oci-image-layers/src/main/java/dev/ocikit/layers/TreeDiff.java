@@ -55,6 +55,11 @@ final class TreeDiff {
   /** Unchanged paths, in both trees, linked in either: their link groups are checked last. */
   private final Map<String, Node> linkedUnchanged = new TreeMap<>();
 
+  /** The file capabilities of each tree (getfattr; the JVM cannot read them). */
+  private FileTrees.Capabilities lowerCaps = FileTrees.Capabilities.NONE;
+
+  private FileTrees.Capabilities upperCaps = FileTrees.Capabilities.NONE;
+
   TreeDiff(LayerOptions options, List<String> notes) {
     this.options = options;
     this.notes = notes;
@@ -62,6 +67,8 @@ final class TreeDiff {
 
   /** Compares the trees under {@code lower} and {@code upper}. */
   void compare(Path lower, Path upper) throws IOException {
+    lowerCaps = FileTrees.Capabilities.start(lower);
+    upperCaps = FileTrees.Capabilities.start(upper);
     compare(lower, upper, "");
     hardlinks();
     parents();
@@ -93,6 +100,8 @@ final class TreeDiff {
       String path = at.isEmpty() ? name.getKey() : at + "/" + name.getKey();
       Node l = lf == null ? null : FileTrees.read(lf, path, lowerNotes);
       Node u = uf == null ? null : FileTrees.read(uf, path, notes);
+      l = l == null ? null : lowerCaps.apply(l, lowerNotes);
+      u = u == null ? null : upperCaps.apply(u, notes);
       if (l != null && l.inode() != null) {
         lowerGroups.computeIfAbsent(l.inode(), k -> new ArrayList<>()).add(path);
         lowerInode.put(path, l.inode());
@@ -112,8 +121,9 @@ final class TreeDiff {
               u.file(),
               u.path(),
               n -> {
-                track(n);
-                emit(n);
+                Node c = upperCaps.apply(n, notes);
+                track(c);
+                emit(c);
               },
               notes);
         }

@@ -626,4 +626,69 @@ class LayerWriterTest {
           .containsExactlyInAnyOrder("oci-layout", "index.json");
     }
   }
+
+  @Test
+  void fileCapabilitiesOfATreeAreRecordedAndThoseThatAreNotTextAreNoted() throws IOException {
+    // The JVM reads only user.* xattrs: security.capability comes from one getfattr run.
+    org.junit.jupiter.api.Assumptions.assumeTrue(ROOT, "only a privileged process sets them");
+    Tools.require("setfattr");
+    Tools.require("getfattr");
+    Path tree = Files.createDirectories(dir.resolve("caps"));
+    Path ping =
+        Files.writeString(Files.createDirectories(tree.resolve("bin")).resolve("ping"), "p");
+    Path uidmap = Files.writeString(tree.resolve("bin/newuidmap"), "u");
+    Files.writeString(tree.resolve("plain"), "x");
+    // cap_net_raw (bit 13: bytes 00 20, text) and cap_setuid (bit 7: byte 0x80, not UTF-8).
+    String netRaw = "0x0100000200200000000000000000000000000000";
+    String setuid = "0x0100000280000000000000000000000000000000";
+    Tools.run(dir, List.of("setfattr", "-n", "security.capability", "-v", netRaw, ping.toString()));
+    Tools.run(
+        dir, List.of("setfattr", "-n", "security.capability", "-v", setuid, uidmap.toString()));
+
+    LayerWriter writer = new LayerWriter(PLAIN).addTree(tree);
+    List<TarArchiveEntry> entries = tarEntries(bytes(writer));
+
+    TarArchiveEntry p =
+        entries.stream().filter(e -> e.getName().equals("bin/ping")).findFirst().orElseThrow();
+    assertThat(p.getExtraPaxHeader("SCHILY.xattr.security.capability"))
+        .isEqualTo(
+            new String(
+                java.util.HexFormat.of().parseHex(netRaw.substring(2)),
+                java.nio.charset.StandardCharsets.UTF_8));
+    TarArchiveEntry u =
+        entries.stream().filter(e -> e.getName().equals("bin/newuidmap")).findFirst().orElseThrow();
+    assertThat(u.getExtraPaxHeaders()).doesNotContainKey("SCHILY.xattr.security.capability");
+    assertThat(writer.notes())
+        .anySatisfy(
+            n -> assertThat(n).startsWith("bin/newuidmap: xattr security.capability left out"));
+  }
+
+  @Test
+  void aFileWhoseOnlyChangeIsItsCapabilityIsInTheDiff() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(ROOT, "only a privileged process sets them");
+    Tools.require("setfattr");
+    Tools.require("getfattr");
+    Path lower = Files.createDirectories(dir.resolve("lower"));
+    Path upper = Files.createDirectories(dir.resolve("upper"));
+    for (Path t : List.of(lower, upper)) {
+      Files.writeString(t.resolve("ping"), "p");
+      Files.writeString(t.resolve("other"), "o");
+      Files.setLastModifiedTime(t.resolve("ping"), java.nio.file.attribute.FileTime.from(T0));
+      Files.setLastModifiedTime(t.resolve("other"), java.nio.file.attribute.FileTime.from(T0));
+    }
+    Tools.run(
+        dir,
+        List.of(
+            "setfattr",
+            "-n",
+            "security.capability",
+            "-v",
+            "0x0100000200200000000000000000000000000000",
+            upper.resolve("ping").toString()));
+
+    List<TarArchiveEntry> entries =
+        tarEntries(bytes(new LayerWriter(PLAIN).addChanges(lower, upper)));
+
+    assertThat(names(entries)).contains("ping").doesNotContain("other");
+  }
 }
