@@ -23,12 +23,12 @@ import org.jspecify.annotations.Nullable;
  * {@code lstat} ({@code unix:*}), user xattrs through {@link UserDefinedFileAttributeView}.
  *
  * <p>The JVM reads only the {@code user.*} xattrs namespace. File capabilities ({@code
- * security.capability}, which images need: {@code ping}, {@code newuidmap}) are read by one run of
- * {@code getfattr} (Debian's {@code attr}) over the whole tree, when it is installed ({@link
- * Capabilities}); other {@code security.*} (SELinux labels, the host's), {@code trusted.*} and
- * {@code system.*} (POSIX ACLs) are not recorded. Xattrs are read for regular files and directories
- * only: opening a FIFO blocks and opening a device runs its driver, and Linux allows no user xattrs
- * on symbolic links.
+ * security.capability}, which images need: {@code ping}, {@code newuidmap}) of executable files are
+ * read with {@code getfattr} (Debian's {@code attr}), when it is installed ({@link Capabilities}):
+ * the kernel uses them only when it executes a file; other {@code security.*} (SELinux labels, the
+ * host's), {@code trusted.*} and {@code system.*} (POSIX ACLs) are not recorded. Xattrs are read
+ * for regular files and directories only: opening a FIFO blocks and opening a device runs its
+ * driver, and Linux allows no user xattrs on symbolic links.
  */
 final class FileTrees {
   private FileTrees() {}
@@ -253,24 +253,51 @@ final class FileTrees {
 
     /** Starts reading the capabilities under {@code root}. */
     static Capabilities start(Path root) {
+      Process p = getfattr(List.of("-R", root.toAbsolutePath().normalize().toString()));
+      return p == null ? NONE : new Capabilities(p);
+    }
+
+    /**
+     * The capabilities of {@code files} (the executables of a tree: the kernel looks at a file's
+     * capabilities only when it executes it), read by getfattr runs of a few hundred files each;
+     * empty without getfattr.
+     */
+    static Map<Path, byte[]> of(List<Path> files) throws IOException {
+      Map<Path, byte[]> out = new java.util.HashMap<>();
+      for (int i = 0; i < files.size(); i += 256) {
+        List<String> args = new ArrayList<>(List.of("--"));
+        for (Path f : files.subList(i, Math.min(files.size(), i + 256))) {
+          args.add(f.toAbsolutePath().normalize().toString());
+        }
+        Process p = getfattr(args);
+        if (p == null) {
+          return Map.of();
+        }
+        out.putAll(new Capabilities(p).get());
+      }
+      return out;
+    }
+
+    private static @Nullable Process getfattr(List<String> args) {
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  "getfattr",
+                  "-h",
+                  "-d",
+                  "--absolute-names",
+                  "-m",
+                  "^security\\.capability$",
+                  "-e",
+                  "base64"));
+      command.addAll(args);
       try {
-        return new Capabilities(
-            new ProcessBuilder(
-                    "getfattr",
-                    "-R",
-                    "-h",
-                    "-d",
-                    "--absolute-names",
-                    "-m",
-                    "^security\\.capability$",
-                    "-e",
-                    "base64",
-                    root.toAbsolutePath().normalize().toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start());
+        return new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
       } catch (IOException e) {
-        return NONE; // no getfattr here
+        return null; // no getfattr here
       }
     }
 
@@ -280,31 +307,30 @@ final class FileTrees {
         return found;
       }
       Map<Path, byte[]> out = new java.util.HashMap<>();
-      if (process != null) {
-        try (java.io.BufferedReader r =
-            new java.io.BufferedReader(
-                new java.io.InputStreamReader(
-                    process.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1))) {
-          Path file = null;
-          for (String line; (line = r.readLine()) != null; ) {
-            if (line.startsWith("# file: ")) {
-              file = Path.of(unescape(line.substring("# file: ".length())));
-            } else if (file != null && line.startsWith(XATTR + "=0s")) {
-              out.put(
-                  file.toAbsolutePath().normalize(),
-                  java.util.Base64.getDecoder().decode(line.substring(XATTR.length() + 3)));
-            }
+      Process process = java.util.Objects.requireNonNull(this.process);
+      try (java.io.BufferedReader r =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  process.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1))) {
+        Path file = null;
+        for (String line; (line = r.readLine()) != null; ) {
+          if (line.startsWith("# file: ")) {
+            file = Path.of(unescape(line.substring("# file: ".length())));
+          } else if (file != null && line.startsWith(XATTR + "=0s")) {
+            out.put(
+                file.toAbsolutePath().normalize(),
+                java.util.Base64.getDecoder().decode(line.substring(XATTR.length() + 3)));
           }
-          process.waitFor();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("interrupted reading file capabilities");
-        } catch (IllegalArgumentException e) {
-          // output not as expected: no capabilities rather than wrong ones
-          out.clear();
-        } finally {
-          process.destroy();
         }
+        process.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted reading file capabilities");
+      } catch (IllegalArgumentException e) {
+        // output not as expected: no capabilities rather than wrong ones
+        out.clear();
+      } finally {
+        process.destroy();
       }
       found = out;
       return out;
@@ -315,8 +341,8 @@ final class FileTrees {
      * value is not UTF-8 (the tar library writes PAX values as text).
      */
     Node apply(Node node, List<String> notes) throws IOException {
-      if (node.type() != Type.FILE) {
-        return node;
+      if (node.type() != Type.FILE || (node.mode() & 0111) == 0) {
+        return node; // as for a tree: the capabilities of executables
       }
       byte[] value = get().get(node.file().toAbsolutePath().normalize());
       String text = value == null ? null : text(node.path(), value, notes);

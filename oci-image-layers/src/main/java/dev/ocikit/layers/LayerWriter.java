@@ -127,8 +127,8 @@ public final class LayerWriter {
    * directory} itself as {@code at} unless that is the root: regular files, directories, symbolic
    * links (never followed), hardlinks (grouped by inode), FIFOs and devices (their major and minor
    * numbers from {@code unix:rdev}), with their mode, owner, mtime, {@code user.*} xattrs (the only
-   * namespace the JVM reads) and file capabilities ({@code security.capability}, read by one {@code
-   * getfattr} run over the tree when Debian's {@code attr} is installed); see {@link #notes()} for
+   * namespace the JVM reads) and the file capabilities of executables ({@code security.capability},
+   * read with {@code getfattr} when Debian's {@code attr} is installed); see {@link #notes()} for
    * what was left out (values that are not UTF-8 text). Sockets are skipped, with a note: a tar
    * cannot hold them. Content is read when the layer is written.
    *
@@ -140,17 +140,27 @@ public final class LayerWriter {
     if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
       throw new IllegalArgumentException(directory + " is not a directory");
     }
-    // File capabilities come from getfattr, which reads the tree beside the walk.
-    FileTrees.Capabilities capabilities = FileTrees.Capabilities.start(directory);
     if (!prefix.isEmpty()) {
       FileTrees.Node top = FileTrees.read(directory, prefix, notes);
       if (top != null) {
         add(new Item(top.entry(), null, true));
       }
     }
-    FileTrees.walk(directory, prefix, n -> add(new Item(n.entry(), n.inode(), true)), notes);
+    List<Path> executables = new ArrayList<>();
+    FileTrees.walk(
+        directory,
+        prefix,
+        n -> {
+          add(new Item(n.entry(), n.inode(), true));
+          if (n.type() == LayerEntry.Type.FILE && (n.mode() & 0111) != 0) {
+            executables.add(n.file());
+          }
+        },
+        notes);
+    // File capabilities, which the JVM cannot read: getfattr, on the executables only.
     Path base = directory.toAbsolutePath().normalize();
-    for (Map.Entry<Path, byte[]> c : new java.util.TreeMap<>(capabilities.get()).entrySet()) {
+    Map<Path, byte[]> capabilities = FileTrees.Capabilities.of(executables);
+    for (Map.Entry<Path, byte[]> c : new java.util.TreeMap<>(capabilities).entrySet()) {
       if (!c.getKey().startsWith(base) || c.getKey().equals(base)) {
         continue;
       }

@@ -638,6 +638,10 @@ class LayerWriterTest {
         Files.writeString(Files.createDirectories(tree.resolve("bin")).resolve("ping"), "p");
     Path uidmap = Files.writeString(tree.resolve("bin/newuidmap"), "u");
     Files.writeString(tree.resolve("plain"), "x");
+    for (Path p : List.of(ping, uidmap)) {
+      Files.setPosixFilePermissions(
+          p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
     // cap_net_raw (bit 13: bytes 00 20, text) and cap_setuid (bit 7: byte 0x80, not UTF-8).
     String netRaw = "0x0100000200200000000000000000000000000000";
     String setuid = "0x0100000280000000000000000000000000000000";
@@ -672,6 +676,8 @@ class LayerWriterTest {
     Path upper = Files.createDirectories(dir.resolve("upper"));
     for (Path t : List.of(lower, upper)) {
       Files.writeString(t.resolve("ping"), "p");
+      Files.setPosixFilePermissions(
+          t.resolve("ping"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
       Files.writeString(t.resolve("other"), "o");
       Files.setLastModifiedTime(t.resolve("ping"), java.nio.file.attribute.FileTime.from(T0));
       Files.setLastModifiedTime(t.resolve("other"), java.nio.file.attribute.FileTime.from(T0));
