@@ -667,6 +667,50 @@ public final class MaliciousLayers {
 
     image(
         root,
+        "two-pax-headers",
+        Layer.gzip(
+            new RawTar()
+                .entry("PaxHeaders/1", 'x')
+                .content(paxRecord("path", "seen-by-commons-compress"))
+                .add()
+                .entry("PaxHeaders/2", 'x')
+                .content(paxRecord("path", "seen-by-go"))
+                .add()
+                .file("ustar-name", "x\n")
+                .finish()));
+    cases.add(
+        refused(
+            "two-pax-headers",
+            "two PAX headers naming one file differently: commons-compress applies the first, Go's"
+                + " archive/tar (umoci) the last",
+            LayerException.class,
+            0,
+            null));
+
+    image(
+        root,
+        "long-name-and-pax-path",
+        Layer.gzip(
+            new RawTar()
+                .entry("PaxHeaders/1", 'x')
+                .content(paxRecord("path", "seen-by-commons-compress"))
+                .add()
+                .entry("././@LongLink", 'L')
+                .content("seen-by-go\0")
+                .add()
+                .file("ustar-name", "x\n")
+                .finish()));
+    cases.add(
+        refused(
+            "long-name-and-pax-path",
+            "a PAX path, then a GNU long name, for one file: commons-compress takes the PAX path, Go's"
+                + " archive/tar (umoci) the long name",
+            LayerException.class,
+            0,
+            null));
+
+    image(
+        root,
         "entries-after-one-zero-block",
         Layer.gzip(
             new RawTar()

@@ -59,6 +59,14 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
   private int headers;
 
   /**
+   * Of those: PAX headers ({@code x}), GNU long names ({@code L}) and long link names ({@code K}).
+   */
+  private int paxHeaders;
+
+  private int longNames;
+  private int longLinks;
+
+  /**
    * A reader of the tar {@code in} (names in UTF-8), failing with {@code limitError}'s exceptions.
    */
   public HeaderLimitedTarInputStream(InputStream in, LimitError limitError) {
@@ -91,6 +99,9 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
         }
       }
       headers = 0;
+      paxHeaders = 0;
+      longNames = 0;
+      longLinks = 0;
       pax.reset();
       global.reset();
     } else if (++headers > MAX_EXTENSION_HEADERS) {
@@ -110,6 +121,9 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
     }
     if (depth == 0 && global.size() > 0) {
       refuseGlobalRecords();
+    }
+    if (depth == 0 && (paxHeaders + longNames + longLinks) > 1) {
+      refuseAmbiguousExtensions();
     }
     if (depth == 0 && entry != null && pax.size() > 0) {
       keepRawXattrs(entry);
@@ -150,6 +164,14 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
   protected byte[] readRecord() throws IOException {
     boolean second = isAtEOF(); // commons-compress has read a zero record and looks for another
     byte[] record = super.readRecord();
+    if (depth > 0 && record != null && record.length > 156) {
+      switch (record[156]) {
+        case 'x' -> paxHeaders++;
+        case 'L' -> longNames++;
+        case 'K' -> longLinks++;
+        default -> {}
+      }
+    }
     if (second && record != null && record.length > 0 && !isEOFRecord(record)) {
       throw new IOException(
           "a zero block followed by a header, not by a second zero block: an invalid end of"
@@ -196,6 +218,35 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
               + (keys.size() > 3 ? " and more" : "")
               + ": tar readers disagree whether it applies to the entries after it (Go's"
               + " archive/tar ignores it), so it is refused");
+    }
+  }
+
+  /**
+   * Refuses extension headers that contradict each other: two PAX headers, or two GNU long names or
+   * link names, before one entry, or a GNU long name and a PAX {@code path} (a long link name and a
+   * PAX {@code linkpath}). commons-compress applies the first of two PAX headers, or of two long
+   * names, and a PAX path over a long name that follows it; Go's {@code archive/tar} (containerd,
+   * Docker, umoci) the last, and a long name over any PAX path: the file would have one name here
+   * and another there (each case checked with umoci).
+   */
+  private void refuseAmbiguousExtensions() throws IOException {
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    records(pax.toByteArray(), (key, value) -> keys.add(key));
+    String why = null;
+    if (paxHeaders > 1) {
+      why = paxHeaders + " PAX headers";
+    } else if (longNames > 1) {
+      why = longNames + " GNU long names";
+    } else if (longLinks > 1) {
+      why = longLinks + " GNU long link names";
+    } else if (longNames > 0 && keys.contains("path")) {
+      why = "a GNU long name and a PAX path";
+    } else if (longLinks > 0 && keys.contains("linkpath")) {
+      why = "a GNU long link name and a PAX linkpath";
+    }
+    if (why != null) {
+      throw new IOException(
+          why + " before one entry: tar readers disagree which applies, so it is refused");
     }
   }
 
