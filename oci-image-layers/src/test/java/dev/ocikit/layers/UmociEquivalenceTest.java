@@ -773,6 +773,17 @@ class UmociEquivalenceTest {
       f.write(ByteBuffer.wrap(data), 3 << 20);
       f.write(ByteBuffer.wrap(new byte[] {1}), (8 << 20) - 1); // a hole, then the last byte
     }
+    // 40 data regions: more than an old GNU header holds, so extension records follow it.
+    try (java.nio.channels.FileChannel f =
+        java.nio.channels.FileChannel.open(
+            src.resolve("many"),
+            java.nio.file.StandardOpenOption.CREATE_NEW,
+            java.nio.file.StandardOpenOption.WRITE)) {
+      for (int i = 0; i < 40; i++) {
+        f.write(ByteBuffer.wrap(data, 0, 100), i * 65536L);
+      }
+      f.write(ByteBuffer.wrap(new byte[] {2}), 40 * 65536L + 9);
+    }
     Files.writeString(src.resolve("plain"), "not sparse\n");
     return src;
   }
@@ -795,6 +806,7 @@ class UmociEquivalenceTest {
             "-C",
             src.toString(),
             "sparse",
+            "many",
             "plain"));
     return tar;
   }
@@ -835,6 +847,7 @@ class UmociEquivalenceTest {
     assertThat(Tree.of(out).node("sparse").sha256())
         .isEqualTo(Tree.of(src).node("sparse").sha256());
     assertThat(Files.size(out.resolve("sparse"))).isEqualTo(8 << 20);
+    assertThat(Files.mismatch(out.resolve("many"), src.resolve("many"))).isEqualTo(-1);
     assertThat(Files.readString(out.resolve("plain"))).isEqualTo("not sparse\n");
     // The merged view reads it alike.
     try (OciLayout oci = OciLayout.open(layout);

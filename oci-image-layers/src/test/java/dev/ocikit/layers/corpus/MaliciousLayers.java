@@ -659,8 +659,9 @@ public final class MaliciousLayers {
         refused(
             "global-pax-header",
             "a global PAX header ('g') with a uid record: commons-compress applies it to every"
-                + " later entry, Go's archive/tar (containerd, Docker, umoci) ignores it; only"
-                + " comment records, as git archive writes, are accepted",
+                + " later entry; Go's archive/tar returns it as an entry of its own, which"
+                + " containerd and Docker skip and umoci refuses; only comment records, as git"
+                + " archive writes, are accepted",
             LayerException.class,
             0,
             null));
@@ -705,6 +706,35 @@ public final class MaliciousLayers {
             "long-name-and-pax-path",
             "a PAX path, then a GNU long name, for one file: commons-compress takes the PAX path, Go's"
                 + " archive/tar (umoci) the long name",
+            LayerException.class,
+            0,
+            null));
+
+    byte[] v7 = RawTar.headerBlock("b", '0', 2, 0644);
+    java.util.Arrays.fill(v7, 257, 265, (byte) 0); // no ustar magic: a pre-POSIX header
+    v7[345] = 'a'; // and a "prefix"
+    java.util.Arrays.fill(v7, 148, 156, (byte) ' ');
+    long sum = 0;
+    for (byte b : v7) {
+      sum += b & 0xff;
+    }
+    byte[] checksum = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(checksum, 0, v7, 148, 8);
+    image(
+        root,
+        "v7-header-with-prefix",
+        Layer.gzip(
+            new RawTar()
+                .dir("a/")
+                .add()
+                .raw(v7)
+                .raw(Arrays.copyOf("x\n".getBytes(StandardCharsets.US_ASCII), 512))
+                .finish()));
+    cases.add(
+        refused(
+            "v7-header-with-prefix",
+            "a pre-POSIX header (no ustar magic) with bytes in the prefix field: commons-compress"
+                + " names the file a/b, Go's archive/tar (umoci) b",
             LayerException.class,
             0,
             null));

@@ -66,6 +66,9 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
   private int longNames;
   private int longLinks;
 
+  /** Whether the next record continues an old GNU sparse header (its extension records). */
+  private boolean sparseExtension;
+
   /**
    * A reader of the tar {@code in} (names in UTF-8), failing with {@code limitError}'s exceptions.
    */
@@ -163,13 +166,13 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
   @Override
   protected byte[] readRecord() throws IOException {
     boolean second = isAtEOF(); // commons-compress has read a zero record and looks for another
+    boolean extension = sparseExtension; // a record that continues an old GNU sparse header
     byte[] record = super.readRecord();
-    if (depth > 0 && record != null && record.length > 156) {
-      switch (record[156]) {
-        case 'x' -> paxHeaders++;
-        case 'L' -> longNames++;
-        case 'K' -> longLinks++;
-        default -> {}
+    if (record != null && record.length >= 512 && !second) {
+      if (extension) {
+        sparseExtension = record[504] != 0;
+      } else {
+        header(record);
       }
     }
     if (second && record != null && record.length > 0 && !isEOFRecord(record)) {
@@ -179,6 +182,34 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
               + " archive/tar)");
     }
     return record;
+  }
+
+  /** Notes the kind of a header record, and refuses one whose name readers would read apart. */
+  private void header(byte[] record) throws IOException {
+    switch (record[156]) {
+      case 'x' -> paxHeaders++;
+      case 'L' -> longNames++;
+      case 'K' -> longLinks++;
+      default -> {}
+    }
+    sparseExtension = record[156] == 'S' && record[482] != 0;
+    boolean ustar =
+        record[257] == 'u'
+            && record[258] == 's'
+            && record[259] == 't'
+            && record[260] == 'a'
+            && record[261] == 'r';
+    if (!ustar) {
+      // A pre-POSIX (v7) header: commons-compress still prefixes its name with the ustar prefix
+      // field, Go's archive/tar (containerd, Docker, umoci) does not.
+      for (int i = 345; i < 500; i++) {
+        if (record[i] != 0) {
+          throw new IOException(
+              "a pre-POSIX tar header with bytes in the ustar prefix field: tar readers disagree"
+                  + " whether they are part of its name, so it is refused");
+        }
+      }
+    }
   }
 
   /** Adds, for each xattr value that UTF-8 decoding changed, its bytes under {@link #RAW}. */
@@ -200,7 +231,7 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
    * Refuses global PAX headers ({@code g}) with records other than {@code comment} (which {@code
    * git archive} writes): commons-compress applies their records to every later entry (a global
    * {@code size}, say, would make it read their data as headers), where Go's {@code archive/tar}
-   * returns them as entries of their own, which containerd, Docker and umoci skip.
+   * returns them as entries of their own, which containerd and Docker skip and umoci refuses.
    */
   private void refuseGlobalRecords() throws IOException {
     java.util.List<String> keys = new java.util.ArrayList<>();
