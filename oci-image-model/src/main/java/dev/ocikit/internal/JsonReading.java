@@ -69,6 +69,9 @@ public final class JsonReading {
     }
   }
 
+  /** What the failure for a name that differs from a known one only in letter case says. */
+  public static final String CASE_VARIANT = " only in letter case";
+
   /** One JSON object being read: which keys were used, and what is left as unknown. */
   public static class Obj {
     private final JsonNode node;
@@ -223,12 +226,33 @@ public final class JsonReading {
       return out;
     }
 
-    /** The properties not read so far, in document order: kept for round trips. */
+    /**
+     * The properties not read so far, in document order: kept for round trips.
+     *
+     * @throws Failure for a property whose name differs from a known one's only in letter case
+     *     ({@code "Digest"} beside or instead of {@code "digest"}): Go's {@code encoding/json},
+     *     which containerd and Docker read these documents with, matches names case-insensitively
+     *     (with Unicode folding), so it would read that property as the known one, and the document
+     *     would say one thing here and another there
+     */
     public Map<String, JsonNode> unknown() {
       Map<String, JsonNode> out = new LinkedHashMap<>();
       for (Map.Entry<String, JsonNode> e : node.properties()) {
-        if (!used.contains(e.getKey())) {
-          out.put(e.getKey(), e.getValue());
+        String key = e.getKey();
+        if (!used.contains(key)) {
+          for (String known : used) {
+            if (known.equalsIgnoreCase(key)) {
+              throw new Failure(
+                  ptr(key),
+                  "differs from the property \""
+                      + known
+                      + "\""
+                      + CASE_VARIANT
+                      + ": Go's encoding/json (containerd, Docker) would read it as that property,"
+                      + " so it is refused");
+            }
+          }
+          out.put(key, e.getValue());
         }
       }
       return out;

@@ -88,8 +88,36 @@ public final class Validator {
         all.add(p);
       }
     }
+    caseVariant(type, document, pointers, all);
     all.sort(Comparator.comparing(Problem::pointer));
     return List.copyOf(all);
+  }
+
+  /**
+   * Adds the problem of a property named like a known one but for letter case, which Go's
+   * encoding/json (containerd, Docker) would read as the known one: found by reading the document
+   * into the model, which refuses such names.
+   */
+  private static void caseVariant(
+      DocumentType type, JsonNode document, Set<String> pointers, List<Problem> all) {
+    Class<?> model =
+        switch (type) {
+          case MANIFEST -> Manifest.class;
+          case INDEX -> Index.class;
+          case CONFIG -> ImageConfig.class;
+          case DESCRIPTOR -> Descriptor.class;
+          case LAYOUT -> LayoutHeader.class;
+        };
+    try {
+      OciJson.fromTree(document, model);
+    } catch (InvalidDocumentException e) {
+      if (e.reason().contains(dev.ocikit.internal.JsonReading.CASE_VARIANT)
+          && !pointers.contains(e.pointer())) {
+        all.add(Problem.error(e.pointer(), e.reason()));
+      }
+    } catch (RuntimeException e) {
+      // not readable as the model for another reason, which the schema or the rules report
+    }
   }
 
   /** Validates a model value, as it would be written by {@link OciJson}. */
