@@ -21,6 +21,17 @@ public enum DocumentType {
   /** The {@code oci-layout} file (image-layout.md); {@code image-layout-schema.json}. */
   LAYOUT("layout", MediaType.LAYOUT_HEADER, "image-layout-schema.json");
 
+  /** The model record a document of this type reads into (e.g. {@code Manifest} for a manifest). */
+  public Class<?> modelType() {
+    return switch (this) {
+      case MANIFEST -> dev.ocikit.model.Manifest.class;
+      case INDEX -> dev.ocikit.model.Index.class;
+      case CONFIG -> dev.ocikit.model.ImageConfig.class;
+      case DESCRIPTOR -> dev.ocikit.model.Descriptor.class;
+      case LAYOUT -> dev.ocikit.model.LayoutHeader.class;
+    };
+  }
+
   private final String cliName;
   private final String mediaType;
   private final String schemaFile;

@@ -100,14 +100,7 @@ public final class Validator {
    */
   private static void caseVariant(
       DocumentType type, JsonNode document, Set<String> pointers, List<Problem> all) {
-    Class<?> model =
-        switch (type) {
-          case MANIFEST -> Manifest.class;
-          case INDEX -> Index.class;
-          case CONFIG -> ImageConfig.class;
-          case DESCRIPTOR -> Descriptor.class;
-          case LAYOUT -> LayoutHeader.class;
-        };
+    Class<?> model = type.modelType();
     try {
       OciJson.fromTree(document, model);
     } catch (InvalidDocumentException e) {

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ocikit.json.InvalidDocumentException;
 import dev.ocikit.json.OciJson;
 import dev.ocikit.model.Descriptor;
-import dev.ocikit.model.ImageConfig;
-import dev.ocikit.model.Index;
-import dev.ocikit.model.LayoutHeader;
-import dev.ocikit.model.Manifest;
 import dev.ocikit.testing.TestData;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -51,14 +47,7 @@ class SpecExamplesRoundTripTest {
       throws InvalidDocumentException {
     DocumentType type = DocumentType.fromName(mediaType).orElseThrow();
     byte[] bytes = document.getBytes(StandardCharsets.UTF_8);
-    Class<?> model =
-        switch (type) {
-          case MANIFEST -> Manifest.class;
-          case INDEX -> Index.class;
-          case CONFIG -> ImageConfig.class;
-          case DESCRIPTOR -> Descriptor.class;
-          case LAYOUT -> LayoutHeader.class;
-        };
+    Class<?> model = type.modelType();
     Object value = OciJson.parse(bytes, model).value();
     byte[] rewritten =
         value instanceof Descriptor d
