@@ -20,6 +20,14 @@ import org.jspecify.annotations.Nullable;
  * #MAX_EXTENSION_BYTES}; and at most {@link #MAX_EXTENSION_HEADERS} of them may precede an entry.
  * Past either, the error its {@link LimitError} makes.
  *
+ * <p>It also refuses what commons-compress and Go's {@code archive/tar} (containerd, Docker, umoci)
+ * would read as different files, so that a layer cannot show a checker built on this one tree and a
+ * runtime another: data on entries one of them takes for header-only ({@link
+ * #dataReadersDisagreeOn}), an entry after a single zero block, global PAX records other than
+ * {@code comment}, two PAX headers or GNU long names before one entry, a long name with a PAX path,
+ * a pre-POSIX header with a ustar prefix. And it keeps the raw bytes of xattr values ({@link
+ * #xattrs}), which commons-compress decodes as UTF-8.
+ *
  * <p>Everything {@code getNextEntry} reads is header data: the rest of the previous entry is passed
  * over first, outside the count, with {@link InputStream#skip} of the underlying stream (a file's
  * stream moves its position, so an index of a large archive reads only its headers).
