@@ -154,6 +154,22 @@ public final class DockerArchive implements ImageLayout, Closeable {
       if (!image.isObject()) {
         throw tar.error(MANIFEST_JSON, at + ": expected an object, found " + image.getNodeType());
       }
+      for (Map.Entry<String, JsonNode> property : image.properties()) {
+        for (String known : List.of("Config", "RepoTags", "Layers")) {
+          if (!property.getKey().equals(known) && property.getKey().equalsIgnoreCase(known)) {
+            // Go's encoding/json, with which docker load reads this file, would read it as that.
+            throw tar.error(
+                MANIFEST_JSON,
+                at
+                    + "."
+                    + property.getKey()
+                    + ": differs from \""
+                    + known
+                    + "\" only in letter case, which docker load (Go's encoding/json) reads as"
+                    + " that property; refused");
+          }
+        }
+      }
       String configPath = string(tar, image.get("Config"), at + ".Config");
       Descriptor config = blob(tar, configPath, at + ".Config", true, digested, blobs);
 

@@ -340,6 +340,24 @@ class DockerArchiveTest {
   }
 
   @Test
+  void aManifestJsonNameThatDiffersOnlyInCaseIsRefused() throws IOException {
+    // docker load reads manifest.json with Go's encoding/json, which matches names
+    // case-insensitively: "layers" beside "Layers" would be its layers, and not these.
+    Path twice =
+        Tars.tar(
+            dir.resolve("twice.tar"),
+            List.of(
+                file("c.json", amd64Config),
+                file(
+                    "manifest.json",
+                    "[{\"Config\":\"c.json\",\"Layers\":[],\"layers\":[\"x/layer.tar\"]}]")));
+    assertThatThrownBy(() -> DockerArchive.open(twice))
+        .isInstanceOf(LayoutException.class)
+        .hasMessageContaining("[0].layers")
+        .hasMessageContaining("only in letter case");
+  }
+
+  @Test
   void familiarAndQualifiedNamesFollowDockersNormalisation() {
     assertThat(DockerArchive.familiar("docker.io/library/hello:latest")).isEqualTo("hello:latest");
     assertThat(DockerArchive.familiar("index.docker.io/library/hello:1")).isEqualTo("hello:1");
