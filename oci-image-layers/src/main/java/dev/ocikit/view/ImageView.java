@@ -7,6 +7,7 @@ import dev.ocikit.layers.internal.LayerReader;
 import dev.ocikit.layout.ImageLayout;
 import dev.ocikit.layout.ImageRef;
 import dev.ocikit.layout.LayoutException;
+import dev.ocikit.layout.internal.RangeInputStream;
 import dev.ocikit.model.Descriptor;
 import dev.ocikit.model.ImageConfig;
 import dev.ocikit.model.Manifest;
@@ -277,7 +278,7 @@ public final class ImageView implements Closeable {
    * @throws FileSystemException if it is not a regular file, or links loop
    */
   public InputStream open(String path) throws IOException {
-    return new SpillInputStream(index.spill, file(path));
+    return spillStream(index.spill, file(path));
   }
 
   /**
@@ -470,68 +471,11 @@ public final class ImageView implements Closeable {
   }
 
   /** A file's content as a stream of positioned reads of the spill cache. */
-  static final class SpillInputStream extends InputStream {
-    private final Spill spill;
-    private long position;
-    private final long end;
-    private long mark;
-
-    SpillInputStream(Spill spill, Node file) {
-      this.spill = spill;
-      this.position = file.offset;
-      this.end = file.offset + file.size;
-      this.mark = position;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      Objects.checkFromIndexSize(off, len, b.length);
-      if (len == 0) {
-        return 0;
-      }
-      if (position >= end) {
-        return -1;
-      }
-      int n = (int) Math.min(len, end - position);
-      int r = spill.read(position, ByteBuffer.wrap(b, off, n));
-      if (r < 0) {
-        throw new IOException("the spill cache ends early");
-      }
-      position += r;
-      return r;
-    }
-
-    @Override
-    public long skip(long n) {
-      long k = Math.max(0, Math.min(n, end - position));
-      position += k;
-      return k;
-    }
-
-    @Override
-    public int available() {
-      return (int) Math.min(Integer.MAX_VALUE, end - position);
-    }
-
-    @Override
-    public boolean markSupported() {
-      return true;
-    }
-
-    @Override
-    public synchronized void mark(int readlimit) {
-      mark = position;
-    }
-
-    @Override
-    public synchronized void reset() {
-      position = mark;
-    }
+  static InputStream spillStream(Spill spill, Node file) {
+    return new RangeInputStream(
+        spill::read,
+        file.offset,
+        file.size,
+        position -> new IOException("the spill cache ends early"));
   }
 }

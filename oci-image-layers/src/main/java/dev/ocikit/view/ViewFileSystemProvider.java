@@ -128,7 +128,7 @@ final class ViewFileSystemProvider extends FileSystemProvider {
   @Override
   public InputStream newInputStream(Path path, OpenOption... options) throws IOException {
     Node n = readable(path, Set.of(options));
-    return new ImageView.SpillInputStream(check(path).getFileSystem().view().spill(), n);
+    return ImageView.spillStream(check(path).getFileSystem().view().spill(), n);
   }
 
   @Override

@@ -1,11 +1,11 @@
 package dev.ocikit.layout;
 
 import dev.ocikit.layout.internal.HeaderLimitedTarInputStream;
+import dev.ocikit.layout.internal.RangeInputStream;
 import dev.ocikit.model.Compression;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -318,7 +318,18 @@ final class TarEntries implements Closeable {
     if (offset == null) {
       throw new IllegalArgumentException(e.getName() + ": not an entry of " + tar);
     }
-    return new EntryStream(offset, e.isDirectory() ? 0 : e.getSize());
+    return new RangeInputStream(
+        (position, dst) -> {
+          if (closed) {
+            throw new IOException(tar + ": the archive is closed");
+          }
+          return channel.read(dst, position);
+        },
+        offset,
+        e.isDirectory() ? 0 : e.getSize(),
+        position ->
+            new java.io.EOFException(
+                tar + ": the archive ends inside an entry (truncated at " + position + " bytes)"));
   }
 
   /**
@@ -343,55 +354,5 @@ final class TarEntries implements Closeable {
   public void close() throws IOException {
     closed = true;
     channel.close();
-  }
-
-  /** The data of one entry, read with positional reads (no shared position, no lock). */
-  private final class EntryStream extends InputStream {
-    private long position;
-    private final long end;
-
-    EntryStream(long offset, long size) {
-      this.position = offset;
-      this.end = offset + size;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      java.util.Objects.checkFromIndexSize(off, len, b.length);
-      if (len == 0) {
-        return 0;
-      }
-      if (position >= end) {
-        return -1;
-      }
-      if (closed) {
-        throw new IOException(tar + ": the archive is closed");
-      }
-      int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
-      if (n < 0) {
-        throw new java.io.EOFException(
-            tar + ": the archive ends inside an entry (truncated at " + position + " bytes)");
-      }
-      position += n;
-      return n;
-    }
-
-    @Override
-    public long skip(long n) {
-      long k = Math.max(0, Math.min(n, end - position));
-      position += k;
-      return k;
-    }
-
-    @Override
-    public int available() {
-      return closed ? 0 : (int) Math.min(Integer.MAX_VALUE, end - position);
-    }
   }
 }

@@ -650,8 +650,7 @@ public final class MaliciousLayers {
         Layer.gzip(
             new RawTar()
                 .entry("pax_global_header", 'g')
-                .content(
-                    paxRecord("comment", "git archive writes this one") + paxRecord("uid", "0"))
+                .content(RawTar.paxRecords("comment", "git archive writes this one", "uid", "0"))
                 .add()
                 .file("a", "a\n")
                 .finish()));
@@ -672,10 +671,10 @@ public final class MaliciousLayers {
         Layer.gzip(
             new RawTar()
                 .entry("PaxHeaders/1", 'x')
-                .content(paxRecord("path", "seen-by-commons-compress"))
+                .content(RawTar.paxRecords("path", "seen-by-commons-compress"))
                 .add()
                 .entry("PaxHeaders/2", 'x')
-                .content(paxRecord("path", "seen-by-go"))
+                .content(RawTar.paxRecords("path", "seen-by-go"))
                 .add()
                 .file("ustar-name", "x\n")
                 .finish()));
@@ -694,7 +693,7 @@ public final class MaliciousLayers {
         Layer.gzip(
             new RawTar()
                 .entry("PaxHeaders/1", 'x')
-                .content(paxRecord("path", "seen-by-commons-compress"))
+                .content(RawTar.paxRecords("path", "seen-by-commons-compress"))
                 .add()
                 .entry("././@LongLink", 'L')
                 .content("seen-by-go\0")
@@ -858,16 +857,6 @@ public final class MaliciousLayers {
   public static List<Descriptor> layers(Path layout) throws IOException {
     OciLayout l = OciLayout.open(layout);
     return l.resolve("latest", null).manifest().value().layers();
-  }
-
-  /** One PAX record, {@code "LENGTH KEY=VALUE\n"}, its length counting itself. */
-  static String paxRecord(String key, String value) {
-    String rest = " " + key + "=" + value + "\n";
-    int length = rest.length() + 1;
-    while (length != rest.length() + Integer.toString(length).length()) {
-      length = rest.length() + Integer.toString(length).length();
-    }
-    return length + rest;
   }
 
   private static Layer zstd(Bombs.Bomb bomb) {

@@ -204,6 +204,15 @@ public final class RawTar {
     return b.toString();
   }
 
+  /** PAX records of {@code keysAndValues} (key, value, key, value, ...), in that order. */
+  public static byte[] paxRecords(String... keysAndValues) {
+    Map<String, String> records = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
+      records.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return paxBody(records);
+  }
+
   private static byte[] paxBody(Map<String, String> records) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     for (Map.Entry<String, String> r : records.entrySet()) {
