@@ -16,9 +16,9 @@ import java.util.Random;
 
 /**
  * A tree with the cases that break layer writers: hardlinks, symlinks (relative, absolute,
- * dangling), setuid/setgid/sticky modes, empty directories, long and non-ASCII names, a user xattr,
- * an empty file and a 1 MB one. Made in the given order (or its reverse), every mtime set to {@code
- * time}, so two trees can differ only in creation order and times.
+ * dangling), setuid/setgid/sticky modes, empty directories, long and non-ASCII names, user xattrs
+ * (one not text), an empty file and a 1 MB one. Made in the given order (or its reverse), every
+ * mtime set to {@code time}, so two trees can differ only in creation order and times.
  */
 final class HardTree {
   private HardTree() {}
@@ -65,6 +65,8 @@ final class HardTree {
     UserDefinedFileAttributeView x =
         Files.getFileAttributeView(root.resolve("etc/conf"), UserDefinedFileAttributeView.class);
     x.write("test", ByteBuffer.wrap("xattr value".getBytes(StandardCharsets.UTF_8)));
+    // A value that is not UTF-8 text: its PAX record must hold the bytes as they are.
+    x.write("binary", ByteBuffer.wrap(new byte[] {(byte) 0xff, (byte) 0x80, 0, '\n', '='}));
     try (var walk = Files.walk(root)) {
       for (Path p : walk.toList()) {
         Files.getFileAttributeView(

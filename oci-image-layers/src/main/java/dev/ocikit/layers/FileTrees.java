@@ -59,10 +59,10 @@ final class FileTrees {
       int major,
       int minor,
       @Nullable Inode inode,
-      Map<String, String> xattrs) {
+      Map<String, XattrValue> xattrs) {
 
     /** This node with these xattrs. */
-    Node withXattrs(Map<String, String> x) {
+    Node withXattrs(Map<String, XattrValue> x) {
       return new Node(
           file, path, type, mode, uid, gid, mtime, size, target, major, minor, inode, x);
     }
@@ -143,7 +143,7 @@ final class FileTrees {
         type != Type.DIRECTORY && nlink > 1
             ? new Inode((Long) a.get("dev"), (Long) a.get("ino"))
             : null;
-    Map<String, String> xattrs =
+    Map<String, XattrValue> xattrs =
         type == Type.FILE || type == Type.DIRECTORY ? xattrs(file, path, notes) : Map.of();
     return new Node(
         file,
@@ -171,8 +171,8 @@ final class FileTrees {
     return (int) (((rdev >>> 12) & 0xffffff00L) | (rdev & 0xffL));
   }
 
-  /** The {@code user.*} xattrs of a file or directory; values that are not UTF-8 are noted. */
-  private static Map<String, String> xattrs(Path file, String path, List<String> notes)
+  /** The {@code user.*} xattrs of a file or directory. */
+  private static Map<String, XattrValue> xattrs(Path file, String path, List<String> notes)
       throws IOException {
     UserDefinedFileAttributeView view =
         Files.getFileAttributeView(
@@ -189,7 +189,7 @@ final class FileTrees {
     if (names.isEmpty()) {
       return Map.of();
     }
-    Map<String, String> out = new TreeMap<>();
+    Map<String, XattrValue> out = new TreeMap<>();
     for (String n : names) {
       if (n.indexOf('=') >= 0 || n.indexOf('\n') >= 0) {
         notes.add(path + ": xattr user." + n + " left out (a PAX record key cannot hold its name)");
@@ -199,17 +199,10 @@ final class FileTrees {
       view.read(n, value);
       byte[] bytes = new byte[value.flip().remaining()];
       value.get(bytes);
-      String text = LayerEntry.utf8(bytes);
-      if (text == null) {
-        notes.add(
-            path
-                + ": xattr user."
-                + n
-                + " left out (its value is not UTF-8, and PAX records here are text)");
-      } else if (text.isEmpty()) {
+      if (bytes.length == 0) {
         notes.add(path + ": xattr user." + n + " left out (an empty PAX value means a deletion)");
       } else {
-        out.put("user." + n, text);
+        out.put("user." + n, new XattrValue(bytes));
       }
     }
     return out;
@@ -336,35 +329,18 @@ final class FileTrees {
       return out;
     }
 
-    /**
-     * {@code node} with its capability, if it has one (a regular file); noted and left out when its
-     * value is not UTF-8 (the tar library writes PAX values as text).
-     */
-    Node apply(Node node, List<String> notes) throws IOException {
+    /** {@code node} with its capability, if it has one (an executable regular file). */
+    Node apply(Node node) throws IOException {
       if (node.type() != Type.FILE || (node.mode() & 0111) == 0) {
         return node; // as for a tree: the capabilities of executables
       }
       byte[] value = get().get(node.file().toAbsolutePath().normalize());
-      String text = value == null ? null : text(node.path(), value, notes);
-      if (text == null) {
+      if (value == null || value.length == 0) {
         return node;
       }
-      Map<String, String> x = new TreeMap<>(node.xattrs());
-      x.put(XATTR, text);
+      Map<String, XattrValue> x = new TreeMap<>(node.xattrs());
+      x.put(XATTR, new XattrValue(value));
       return node.withXattrs(x);
-    }
-
-    /** A capability's value as the text a PAX record holds; null, with a note, if not UTF-8. */
-    static @Nullable String text(String path, byte[] value, List<String> notes) {
-      String text = value.length == 0 ? null : LayerEntry.utf8(value);
-      if (text == null) {
-        notes.add(
-            path
-                + ": xattr "
-                + XATTR
-                + " left out (its value is not UTF-8, and PAX records here are text)");
-      }
-      return text;
     }
 
     /** A path as getfattr prints it: {@code \ooo} for bytes it escapes; UTF-8 otherwise. */

@@ -1,9 +1,5 @@
 package dev.ocikit.layers;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -40,9 +36,7 @@ import org.jspecify.annotations.Nullable;
  * @param gid the numeric group
  * @param mtime the modification time, or null for {@link LayerOptions#timestamp()}
  * @param xattrs extended attributes by full name ({@code user.NAME}, {@code security.NAME}, ...),
- *     written as PAX {@code SCHILY.xattr.NAME} records; values are text, since the tar library
- *     writes PAX values as UTF-8 (and {@link LayerApplier} reads them so); not empty, since an
- *     empty PAX value means a deletion
+ *     written as PAX {@code SCHILY.xattr.NAME} records, their values as they are, text or not
  * @param linkTarget a symbolic link's target, as it is (absolute or relative, never resolved); a
  *     hardlink's target, a clean path of the layer (or of a lower layer); {@code ""} otherwise
  * @param content a regular file's content; null for every other type
@@ -56,7 +50,7 @@ public record LayerEntry(
     long uid,
     long gid,
     @Nullable Instant mtime,
-    Map<String, String> xattrs,
+    Map<String, XattrValue> xattrs,
     String linkTarget,
     @Nullable Content content,
     int devMajor,
@@ -183,8 +177,8 @@ public record LayerEntry(
       throw new IllegalArgumentException(
           path + ": device numbers " + devMajor + "," + devMinor + " for " + type);
     }
-    TreeMap<String, String> sorted = new TreeMap<>();
-    for (Map.Entry<String, String> x : xattrs.entrySet()) {
+    TreeMap<String, XattrValue> sorted = new TreeMap<>();
+    for (Map.Entry<String, XattrValue> x : xattrs.entrySet()) {
       String name = x.getKey();
       if (name.isEmpty()
           || name.indexOf('=') >= 0
@@ -192,15 +186,7 @@ public record LayerEntry(
           || name.indexOf('\0') >= 0) {
         throw new IllegalArgumentException(path + ": xattr name \"" + name + "\"");
       }
-      String value = Objects.requireNonNull(x.getValue(), name);
-      if (value.isEmpty()) {
-        // POSIX pax: "If the <value> field is zero length, it shall delete any header block field,
-        // previously entered extended header value, or global extended header value of the same
-        // name" (commons-compress, so LayerApplier, reads it so).
-        throw new IllegalArgumentException(
-            path + ": xattr " + name + " has an empty value, which a PAX record cannot carry");
-      }
-      sorted.put(name, value);
+      sorted.put(name, Objects.requireNonNull(x.getValue(), name));
     }
     if (!sorted.isEmpty() && (type == Type.WHITEOUT || type == Type.OPAQUE_WHITEOUT)) {
       throw new IllegalArgumentException(path + ": a whiteout has no xattrs");
@@ -303,45 +289,34 @@ public record LayerEntry(
   }
 
   /** This entry with these xattrs instead of its own. */
-  public LayerEntry withXattrs(Map<String, String> xattrs) {
+  public LayerEntry withXattrs(Map<String, XattrValue> xattrs) {
     return new LayerEntry(
         type, path, mode, uid, gid, mtime, xattrs, linkTarget, content, devMajor, devMinor);
   }
 
   /** This entry with the xattr {@code name} (e.g. {@code user.origin}) set to {@code value}. */
-  public LayerEntry withXattr(String name, String value) {
-    TreeMap<String, String> x = new TreeMap<>(xattrs);
+  public LayerEntry withXattr(String name, XattrValue value) {
+    TreeMap<String, XattrValue> x = new TreeMap<>(xattrs);
     x.put(name, value);
     return withXattrs(x);
   }
 
   /**
-   * This entry with the xattr {@code name} set to {@code value}, which must be UTF-8.
+   * This entry with the xattr {@code name} set to the UTF-8 bytes of {@code value}.
    *
-   * @throws IllegalArgumentException if {@code value} is not UTF-8: the tar library writes PAX
-   *     values as UTF-8 text, so other bytes would not survive
+   * @throws IllegalArgumentException if {@code value} is empty
    */
-  public LayerEntry withXattr(String name, byte[] value) {
-    String text = utf8(value);
-    if (text == null) {
-      throw new IllegalArgumentException(
-          path + ": the value of xattr " + name + " is not UTF-8, which PAX records here must be");
-    }
-    return withXattr(name, text);
+  public LayerEntry withXattr(String name, String value) {
+    return withXattr(name, XattrValue.of(value));
   }
 
-  /** The content of {@code value} as UTF-8, or null when it is not UTF-8. */
-  static @Nullable String utf8(byte[] value) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
+  /**
+   * This entry with the xattr {@code name} set to {@code value}, text or not.
+   *
+   * @throws IllegalArgumentException if {@code value} is empty
+   */
+  public LayerEntry withXattr(String name, byte[] value) {
+    return withXattr(name, new XattrValue(value));
   }
 
   /**

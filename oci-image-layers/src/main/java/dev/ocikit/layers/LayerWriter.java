@@ -13,11 +13,15 @@ import dev.ocikit.model.Compression;
 import dev.ocikit.model.Descriptor;
 import dev.ocikit.model.MediaType;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
@@ -129,8 +133,8 @@ public final class LayerWriter {
    * numbers from {@code unix:rdev}), with their mode, owner, mtime, {@code user.*} xattrs (the only
    * namespace the JVM reads) and the file capabilities of executables ({@code security.capability},
    * read with {@code getfattr} when Debian's {@code attr} is installed); see {@link #notes()} for
-   * what was left out (values that are not UTF-8 text). Sockets are skipped, with a note: a tar
-   * cannot hold them. Content is read when the layer is written.
+   * what was left out (empty values, which a PAX record cannot carry). Sockets are skipped, with a
+   * note: a tar cannot hold them. Content is read when the layer is written.
    *
    * @throws IOException if the tree cannot be read, or holds a name beginning with {@code .wh.}
    * @throws IllegalArgumentException if an entry has the tar name of one already added
@@ -170,12 +174,11 @@ public final class LayerWriter {
       if (item == null || item.entry().type() != LayerEntry.Type.FILE) {
         continue;
       }
-      String text = FileTrees.Capabilities.text(path, c.getValue(), notes);
-      if (text != null) {
+      if (c.getValue().length > 0) {
         items.put(
             path,
             new Item(
-                item.entry().withXattr(FileTrees.Capabilities.XATTR, text),
+                item.entry().withXattr(FileTrees.Capabilities.XATTR, c.getValue()),
                 item.inode(),
                 item.fromTree()));
       }
@@ -263,8 +266,8 @@ public final class LayerWriter {
   }
 
   /**
-   * What could not be added as it was (a socket, an xattr value that is not UTF-8, a device the
-   * lower image could not hold), each naming the path.
+   * What could not be added as it was (a socket, an empty xattr value, a device the lower image
+   * could not hold), each naming the path.
    */
   public List<String> notes() {
     return List.copyOf(notes);
@@ -694,23 +697,153 @@ public final class LayerWriter {
       t.setDevMajor(e.devMajor());
       t.setDevMinor(e.devMinor());
     }
-    for (Map.Entry<String, String> x : e.xattrs().entrySet()) {
-      t.addPaxHeader("SCHILY.xattr." + x.getKey(), x.getValue());
+    boolean text = true;
+    for (XattrValue v : e.xattrs().values()) {
+      text &= v.text() != null;
+    }
+    if (text) {
+      for (Map.Entry<String, XattrValue> x : e.xattrs().entrySet()) {
+        t.addPaxHeader("SCHILY.xattr." + x.getKey(), Objects.requireNonNull(x.getValue().text()));
+      }
     }
     Content content = e.content();
     if (content instanceof Content.OfBytes bytes) {
       byte[] b = bytes.shared();
       t.setSize(b.length);
-      tar.putArchiveEntry(t);
+      put(tar, t, e, text);
       tar.write(b);
       tar.closeArchiveEntry();
     } else if (content instanceof Content.OfFile file) {
-      copy(tar, t, file.file(), p.noFollow(), buffer);
+      copy(tar, t, e, text, file.file(), p.noFollow(), buffer);
     } else {
       t.setSize(0);
-      tar.putArchiveEntry(t);
+      put(tar, t, e, text);
       tar.closeArchiveEntry();
     }
+  }
+
+  /**
+   * Writes the header of {@code t}: by the tar library when its xattr values are {@code text}; else
+   * with a PAX extended header written here, since the library writes PAX values as UTF-8 text and
+   * a binary value (a file capability) would not survive. That header holds the records the library
+   * would have written ({@code path}, {@code linkpath}, {@code size}, {@code uid}, {@code gid},
+   * {@code mtime}, device numbers: whichever the ustar fields cannot hold) and every xattr with its
+   * bytes as they are, as GNU tar and Go's archive/tar write them; the ustar header that follows
+   * then needs no PAX header of its own (one PAX header per entry: readers disagree on two).
+   */
+  private static void put(TarArchiveOutputStream tar, TarArchiveEntry t, LayerEntry e, boolean text)
+      throws IOException {
+    if (text) {
+      tar.putArchiveEntry(t);
+      return;
+    }
+    Map<String, byte[]> records = new LinkedHashMap<>();
+    String name = t.getName();
+    if (!plain(name)) {
+      records.put("path", name.getBytes(StandardCharsets.UTF_8));
+      t.setName(placeholder(name, t.isDirectory()));
+    }
+    String link = t.getLinkName();
+    if (link != null && !link.isEmpty() && !plain(link)) {
+      records.put("linkpath", link.getBytes(StandardCharsets.UTF_8));
+      t.setLinkName(placeholder(link, false));
+    }
+    number(records, "size", t.getSize(), TarConstants.MAXSIZE);
+    number(records, "uid", t.getLongUserId(), TarConstants.MAXID);
+    number(records, "gid", t.getLongGroupId(), TarConstants.MAXID);
+    Instant mtime = Objects.requireNonNull(e.mtime());
+    long seconds = mtime.getEpochSecond();
+    if (mtime.getNano() != 0 || seconds < 0 || seconds > TarConstants.MAXSIZE) {
+      // As the library writes it: seconds and seven decimal places, rounded down.
+      BigDecimal time =
+          BigDecimal.valueOf(seconds)
+              .add(
+                  BigDecimal.valueOf(mtime.getNano())
+                      .movePointLeft(9)
+                      .setScale(7, RoundingMode.DOWN));
+      records.put("mtime", time.toPlainString().getBytes(StandardCharsets.US_ASCII));
+    }
+    number(records, "SCHILY.devmajor", t.getDevMajor(), TarConstants.MAXID);
+    number(records, "SCHILY.devminor", t.getDevMinor(), TarConstants.MAXID);
+    for (Map.Entry<String, XattrValue> x : e.xattrs().entrySet()) {
+      records.put("SCHILY.xattr." + x.getKey(), x.getValue().shared());
+    }
+    byte[] data = paxRecords(records);
+    TarArchiveEntry pax =
+        new TarArchiveEntry(
+            placeholder("./PaxHeaders.X/" + name, false),
+            TarConstants.LF_PAX_EXTENDED_HEADER_LC,
+            false);
+    pax.setLastModifiedTime(
+        FileTime.from(
+            Instant.ofEpochSecond(seconds < 0 || seconds > TarConstants.MAXSIZE ? 0 : seconds)));
+    pax.setUserName("");
+    pax.setGroupName("");
+    pax.setSize(data.length);
+    tar.putArchiveEntry(pax);
+    tar.write(data);
+    tar.closeArchiveEntry();
+    // Numbers too big for octal go in base-256 (their PAX records above are what readers use),
+    // so that the library adds no PAX header for them.
+    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_STAR);
+    try {
+      tar.putArchiveEntry(t);
+    } finally {
+      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    }
+  }
+
+  /** Whether the tar library would write {@code name} without a PAX record: short ASCII. */
+  private static boolean plain(String name) {
+    return name.length() < TarConstants.NAMELEN
+        && name.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+  }
+
+  /**
+   * What a ustar name field holds when a PAX record has the name: its ASCII characters ({@code _}
+   * for the others), cut to fit, a directory's ending in {@code /}.
+   */
+  private static String placeholder(String name, boolean directory) {
+    StringBuilder b = new StringBuilder();
+    name.codePoints().forEach(c -> b.append(c >= 0x20 && c < 0x7f ? (char) c : '_'));
+    int max = TarConstants.NAMELEN - 1;
+    if (b.length() > max) {
+      b.setLength(max);
+      if (directory) {
+        b.setCharAt(max - 1, '/');
+      }
+    }
+    return b.toString();
+  }
+
+  private static void number(Map<String, byte[]> records, String key, long value, long max) {
+    if (value < 0 || value > max) {
+      records.put(key, Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+
+  /**
+   * PAX records ({@code "LENGTH KEY=VALUE\n"}, POSIX pax "pax Extended Header"), values as they
+   * are: LENGTH counts the whole record, its own digits included.
+   */
+  static byte[] paxRecords(Map<String, byte[]> records) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (Map.Entry<String, byte[]> r : records.entrySet()) {
+      byte[] key = r.getKey().getBytes(StandardCharsets.UTF_8);
+      byte[] value = r.getValue();
+      int rest = key.length + value.length + 3; // space, '=' and newline
+      int digits = 1;
+      while (Integer.toString(rest + digits).length() != digits) {
+        digits++;
+      }
+      out.writeBytes(Integer.toString(rest + digits).getBytes(StandardCharsets.US_ASCII));
+      out.write(' ');
+      out.writeBytes(key);
+      out.write('=');
+      out.writeBytes(value);
+      out.write('\n');
+    }
+    return out.toByteArray();
   }
 
   /**
@@ -718,7 +851,13 @@ public final class LayerWriter {
    * then gives fewer or more bytes.
    */
   private static void copy(
-      TarArchiveOutputStream tar, TarArchiveEntry t, Path file, boolean noFollow, byte[] buffer)
+      TarArchiveOutputStream tar,
+      TarArchiveEntry t,
+      LayerEntry e,
+      boolean text,
+      Path file,
+      boolean noFollow,
+      byte[] buffer)
       throws IOException {
     Set<OpenOption> how =
         noFollow
@@ -727,7 +866,7 @@ public final class LayerWriter {
     try (FileChannel in = FileChannel.open(file, how)) {
       long size = in.size();
       t.setSize(size);
-      tar.putArchiveEntry(t);
+      put(tar, t, e, text);
       long left = size;
       ByteBuffer b = ByteBuffer.wrap(buffer);
       while (left > 0) {

@@ -100,8 +100,8 @@ final class TreeDiff {
       String path = at.isEmpty() ? name.getKey() : at + "/" + name.getKey();
       Node l = lf == null ? null : FileTrees.read(lf, path, lowerNotes);
       Node u = uf == null ? null : FileTrees.read(uf, path, notes);
-      l = l == null ? null : lowerCaps.apply(l, lowerNotes);
-      u = u == null ? null : upperCaps.apply(u, notes);
+      l = l == null ? null : lowerCaps.apply(l);
+      u = u == null ? null : upperCaps.apply(u);
       if (l != null && l.inode() != null) {
         lowerGroups.computeIfAbsent(l.inode(), k -> new ArrayList<>()).add(path);
         lowerInode.put(path, l.inode());
@@ -121,7 +121,7 @@ final class TreeDiff {
               u.file(),
               u.path(),
               n -> {
-                Node c = upperCaps.apply(n, notes);
+                Node c = upperCaps.apply(n);
                 track(c);
                 emit(c);
               },

@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param uncompressedSize the size of the uncompressed tar
  * @param entries the number of tar entries (PAX extended headers not counted)
  * @param notes what could not be written as it was and was left out or changed instead (a socket,
- *     an xattr value that is not UTF-8), each naming the path
+ *     an empty xattr value), each naming the path
  */
 public record WrittenLayer(
     Descriptor descriptor, Digest diffId, long uncompressedSize, long entries, List<String> notes) {

@@ -273,7 +273,7 @@ class LayerDiffTest {
     assertThat(byPath.get("g/p").type()).isEqualTo(Type.FILE); // its group lost g/q
     assertThat(byPath.get("d2l").linkTarget()).isEqualTo("keep");
     assertThat(byPath.get("link").linkTarget()).isEqualTo("b");
-    assertThat(byPath.get("xattr-file").xattrs()).containsEntry("user.v", "2");
+    assertThat(byPath.get("xattr-file").xattrs()).containsEntry("user.v", XattrValue.of("2"));
   }
 
   @Test
