@@ -42,6 +42,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image layout directory (<a
@@ -99,10 +100,11 @@ public final class OciLayout implements ImageLayout {
     checkHeader(dir);
     Path index = dir.resolve(INDEX_JSON);
     if (!Files.isRegularFile(index, LinkOption.NOFOLLOW_LINKS)) {
+      String other = notARegularFile(index);
       throw new LayoutException(
           index,
-          Files.isSymbolicLink(index)
-              ? "index.json is a symbolic link; refused"
+          other != null
+              ? "index.json is " + other + "; refused"
               : "missing: an image layout MUST have an index.json");
     }
     return new OciLayout(dir, DEFAULT_DOCUMENT_LIMIT);
@@ -155,10 +157,11 @@ public final class OciLayout implements ImageLayout {
   private static void checkHeader(Path dir) throws IOException {
     Path header = dir.resolve(OCI_LAYOUT);
     if (!Files.isRegularFile(header, LinkOption.NOFOLLOW_LINKS)) {
+      String other = notARegularFile(header);
       throw new LayoutException(
           header,
-          Files.isSymbolicLink(header)
-              ? "oci-layout is a symbolic link; refused"
+          other != null
+              ? "oci-layout is " + other + "; refused"
               : "missing: not an image layout (it MUST have an oci-layout file)");
     }
     if (Files.size(header) > 64 * 1024) {
@@ -253,10 +256,32 @@ public final class OciLayout implements ImageLayout {
       }
     }
     Path path = algorithm.resolve(digest.encoded());
-    if (Files.isSymbolicLink(path)) {
-      throw new LayoutException(path, "blob is a symbolic link; refused");
+    String other = notARegularFile(path);
+    if (other != null) {
+      // Opening a FIFO would wait for a writer forever; a directory or device is no blob either.
+      throw new LayoutException(path, "blob is " + other + "; refused");
     }
     return path;
+  }
+
+  /**
+   * What is at {@code path} when something is there that is not a regular file ({@code "a symbolic
+   * link"}, {@code "a directory"}, ...); null for a regular file or nothing.
+   */
+  static @Nullable String notARegularFile(Path path) throws IOException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    if (a.isRegularFile()) {
+      return null;
+    }
+    if (a.isSymbolicLink()) {
+      return "a symbolic link";
+    }
+    return a.isDirectory() ? "a directory" : "a special file (a FIFO, socket or device)";
   }
 
   /** Writes {@code content} as a blob (SHA-256) and returns its descriptor. */
@@ -415,8 +440,9 @@ public final class OciLayout implements ImageLayout {
   @Override
   public Parsed<Index> index() throws IOException {
     Path path = root.resolve(INDEX_JSON);
-    if (Files.isSymbolicLink(path)) {
-      throw new LayoutException(path, "index.json is a symbolic link; refused");
+    String other = notARegularFile(path);
+    if (other != null) {
+      throw new LayoutException(path, "index.json is " + other + "; refused");
     }
     byte[] bytes;
     try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {

@@ -137,6 +137,37 @@ class OciLayoutTest {
   }
 
   @Test
+  void aBlobOrIndexThatIsAFifoOrDirectoryIsRefusedWithoutWaitingForAWriter() throws Exception {
+    // Opening a FIFO for reading waits for a writer: a hostile layout must not hang a reader.
+    OciLayout layout = OciLayout.create(dir.resolve("l"));
+    Descriptor fifo = Descriptor.of(MediaType.OCTET_STREAM, utf8("fifo"));
+    Descriptor directory = Descriptor.of(MediaType.OCTET_STREAM, utf8("directory"));
+    Files.createDirectories(layout.blobPath(fifo.digest()).getParent());
+    Process mkfifo =
+        new ProcessBuilder("mkfifo", layout.blobPath(fifo.digest()).toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+    Files.createDirectory(layout.blobPath(directory.digest()));
+    assertThatThrownBy(() -> layout.open(fifo))
+        .isInstanceOf(LayoutException.class)
+        .hasMessageContaining(fifo.digest().encoded())
+        .hasMessageContaining("blob is a special file (a FIFO, socket or device); refused");
+    assertThatThrownBy(() -> layout.open(directory))
+        .isInstanceOf(LayoutException.class)
+        .hasMessageContaining("blob is a directory; refused");
+    assertThat(layout.contains(fifo.digest())).isFalse();
+
+    Path index = layout.root().resolve("index.json");
+    Files.delete(index);
+    assertThat(new ProcessBuilder("mkfifo", index.toString()).start().waitFor()).isZero();
+    assertThatThrownBy(layout::index)
+        .isInstanceOf(LayoutException.class)
+        .hasMessageContaining("index.json is a special file");
+    assertThatThrownBy(() -> OciLayout.open(layout.root()))
+        .isInstanceOf(LayoutException.class)
+        .hasMessageContaining("index.json is a special file");
+  }
+
+  @Test
   void symlinkedBlobsAreRefused() throws IOException {
     OciLayout layout = OciLayout.create(dir.resolve("l"));
     Path outside = Files.writeString(dir.resolve("secret"), "secret");
