@@ -1,6 +1,7 @@
 package dev.ocikit.layers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -259,6 +260,28 @@ class LayerApplierTest {
             .add());
     assertThat(attribute("f", "unix:uid")).isEqualTo(me);
     assertThat(attribute("d", "unix:uid")).isEqualTo(me);
+  }
+
+  @Test
+  void aDockerLayerIsReadByItsMagicBytesAndAnOciLayerIsHeldToItsMediaType() throws IOException {
+    // moby's archive.DecompressStream and containerd detect a Docker layer's compression from its
+    // bytes; images with an uncompressed tar under the Docker gzip type unpack there. An OCI
+    // type is a promise (layer.md: "+gzip ... compressed with gzip"): a mismatch is refused.
+    byte[] tar = new RawTar().file("a", "content").finish();
+    Descriptor docker = layout.writeBlob(MediaType.DOCKER_LAYER_GZIP, tar);
+    new LayerApplier(options).apply(layout, docker, Digest.sha256(tar), target);
+    assertThat(read("a")).isEqualTo("content");
+
+    Path other = Files.createDirectory(dir.resolve("other"));
+    Descriptor oci = layout.writeBlob(MediaType.IMAGE_LAYER_GZIP, tar);
+    assertThatThrownBy(
+            () -> new LayerApplier(options).apply(layout, oci, Digest.sha256(tar), other))
+        .isInstanceOf(LayerException.class)
+        .hasMessageContaining(oci.digest().toString())
+        .hasMessageContaining("says gzip, but the content is not compressed");
+    try (Stream<Path> left = Files.list(other)) {
+      assertThat(left).isEmpty();
+    }
   }
 
   @Test

@@ -344,10 +344,15 @@ public final class LayoutChecker {
       if (diffId.isPresent() && compression.isPresent()) {
         BufferedInputStream buffered = new BufferedInputStream(raw, 64 * 1024);
         Optional<String> wrong = magicMismatch(buffered, compression.get());
-        if (wrong.isPresent()) {
-          problems.add(LayoutProblem.error(file, wrong.get()));
-        } else {
+        if (wrong.isEmpty()) {
           uncompressedDigest(buffered, compression.get(), diffId.get(), file);
+        } else if (MediaType.isDocker(d.mediaType())) {
+          // Docker and containerd read a Docker layer by its magic bytes, not its media type.
+          problems.add(
+              LayoutProblem.warning(file, wrong.get() + " (Docker reads it by its magic bytes)"));
+          uncompressedDigest(buffered, detected(buffered), diffId.get(), file);
+        } else {
+          problems.add(LayoutProblem.error(file, wrong.get()));
         }
         drain(buffered);
       } else {
@@ -402,6 +407,14 @@ public final class LayoutChecker {
       problems.add(
           LayoutProblem.error(file, "is not a complete " + format + " stream: " + describe(e)));
     }
+  }
+
+  /** The compression the content's magic bytes say. */
+  private static Compression detected(BufferedInputStream in) throws IOException {
+    in.mark(8);
+    byte[] head = in.readNBytes(4);
+    in.reset();
+    return Compression.detect(head, head.length);
   }
 
   /** Says what is wrong when the content's magic bytes are not those of the media type. */

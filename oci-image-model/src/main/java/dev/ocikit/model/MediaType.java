@@ -127,6 +127,14 @@ public final class MediaType {
     return layerCompression(mediaType).isPresent();
   }
 
+  /**
+   * Whether {@code mediaType} is one of Docker's ({@code application/vnd.docker.*}, image manifest
+   * V2 schema 2), which this library reads as their tools do.
+   */
+  public static boolean isDocker(String mediaType) {
+    return mediaType.startsWith("application/vnd.docker.");
+  }
+
   /** Whether {@code mediaType} is one of the layer types with distribution restrictions. */
   public static boolean isNonDistributable(String mediaType) {
     return NON_DISTRIBUTABLE.contains(mediaType);

@@ -334,7 +334,14 @@ public final class LayerReader {
       Compression magic = magic(head);
       Optional<Compression> declared = MediaType.layerCompression(layer.mediaType());
       Compression compression = declared.orElse(magic);
-      if (declared.isPresent() && declared.get() != magic && head.length > 0) {
+      if (declared.isPresent()
+          && declared.get() != magic
+          && head.length > 0
+          && MediaType.isDocker(layer.mediaType())) {
+        // Docker (moby's archive.DecompressStream) and containerd read a Docker layer by its
+        // magic bytes, whatever its media type says: so does this. An OCI type is held to its word.
+        compression = magic;
+      } else if (declared.isPresent() && declared.get() != magic && head.length > 0) {
         throw new LayerException(
             layer.digest(),
             null,
