@@ -70,6 +70,10 @@ public final class Ocikit implements Runnable {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    java.util.OptionalInt rerun = Utf8Locale.rerunIfNeeded();
+    if (rerun.isPresent()) {
+      System.exit(rerun.getAsInt());
+    }
     PrintWriter out =
         new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err =

@@ -164,4 +164,45 @@ class OcikitJarIT {
     assertThat(config.get("process").get("args").toString())
         .isEqualTo("[\"/bin/cat\",\"/hello.txt\"]");
   }
+
+  /**
+   * In the POSIX locale (LANG unset, as in many containers) a JVM names files in ASCII: {@code java
+   * -jar} runs the command again in C.UTF-8, and the launcher sets it, so that a layer's non-ASCII
+   * names are created as they are.
+   */
+  @Test
+  void nonAsciiNamesAreUnpackedInThePosixLocaleToo() throws Exception {
+    Path layoutDir = dir.resolve("layout");
+    try (dev.ocikit.layout.OciLayout layout = dev.ocikit.layout.OciLayout.create(layoutDir)) {
+      dev.ocikit.layers.WrittenLayer layer =
+          new dev.ocikit.layers.LayerWriter(dev.ocikit.layers.LayerOptions.DEFAULT)
+              .add(dev.ocikit.layers.LayerEntry.file("café.txt", new byte[] {'1'}))
+              .add(
+                  dev.ocikit.layers.LayerEntry.file(
+                      "NetLock_Arany_=Class_Gold=_Főtanúsítvány.crt", new byte[] {'2'}))
+              .write(layout);
+      dev.ocikit.build.ImageBuilder.scratch(dev.ocikit.model.Platform.of("linux", "amd64"))
+          .addLayer(layer.descriptor(), layer.diffId())
+          .build(layout, "t");
+    }
+    List<List<String>> commands =
+        List.of(
+            List.of("java", "-jar", jar().toAbsolutePath().toString()),
+            List.of("bash", repoRoot().resolve("ocikit").toString()));
+    int i = 0;
+    for (List<String> ocikit : commands) {
+      Path out = dir.resolve("out" + i++);
+      List<String> command = new ArrayList<>(List.of("env", "-u", "LANG", "-u", "LC_ALL"));
+      command.addAll(List.of("-u", "LC_CTYPE", "-u", "OCIKIT_UTF8_RERUN"));
+      command.addAll(ocikit);
+      command.addAll(List.of("unpack", layoutDir.toString(), out.toString()));
+      Result r = run(command);
+      assertThat(r.status()).as(ocikit + ": " + r.err()).isZero();
+      // Listed by find, so that the names are compared as bytes whatever this JVM's locale.
+      Result listing = run(List.of("find", out.toString(), "-type", "f", "-printf", "%P\\n"));
+      assertThat(listing.out().lines().sorted().toList())
+          .as(ocikit.toString())
+          .containsExactly("NetLock_Arany_=Class_Gold=_Főtanúsítvány.crt", "café.txt");
+    }
+  }
 }

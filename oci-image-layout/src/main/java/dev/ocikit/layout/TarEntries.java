@@ -114,7 +114,8 @@ final class TarEntries implements Closeable {
       HeaderLimitedTarInputStream in =
           new HeaderLimitedTarInputStream(
               Channels.newInputStream(channel),
-              reason -> new LayoutException(path, "not a tar archive that can be read: " + reason));
+              reason -> new LayoutException(path, "not a tar archive that can be read: " + reason),
+              false);
       try {
         for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
           String disagreement = HeaderLimitedTarInputStream.dataReadersDisagreeOn(e);

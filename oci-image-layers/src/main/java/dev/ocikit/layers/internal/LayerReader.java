@@ -209,6 +209,14 @@ public final class LayerReader {
 
   /** A short description of {@code e} for messages. */
   public static String message(Throwable e) {
+    String encoding = System.getProperty("sun.jnu.encoding", "");
+    if (e instanceof java.nio.file.InvalidPathException && !"UTF-8".equalsIgnoreCase(encoding)) {
+      // A name the JVM's file name encoding cannot hold: its locale is not UTF-8.
+      return "the JVM names files in "
+          + encoding
+          + " (sun.jnu.encoding, from its locale), which cannot hold this name: run it in a UTF-8"
+          + " locale (LC_ALL=C.UTF-8)";
+    }
     if (e instanceof java.io.EOFException) {
       return "unexpected end of data" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
     }

@@ -738,6 +738,41 @@ public final class MaliciousLayers {
             0,
             null));
 
+    // Two names that differ only in a byte that is not UTF-8: commons-compress's UTF-8 decoding
+    // made both "caf?" (the second overwrote the first), Go's archive/tar keeps both apart.
+    byte[] latin1 = RawTar.headerBlock("cafe", '0', 2, 0644);
+    byte[] other = RawTar.headerBlock("cafe", '0', 2, 0644);
+    latin1[3] = (byte) 0xe9;
+    other[3] = (byte) 0xff;
+    for (byte[] h : List.of(latin1, other)) {
+      java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+      long hsum = 0;
+      for (byte b : h) {
+        hsum += b & 0xff;
+      }
+      System.arraycopy(
+          String.format("%06o\0 ", hsum).getBytes(StandardCharsets.US_ASCII), 0, h, 148, 8);
+    }
+    image(
+        root,
+        "name-not-utf8",
+        Layer.gzip(
+            new RawTar()
+                .raw(latin1)
+                .raw(Arrays.copyOf("1\n".getBytes(StandardCharsets.US_ASCII), 512))
+                .raw(other)
+                .raw(Arrays.copyOf("2\n".getBytes(StandardCharsets.US_ASCII), 512))
+                .finish()));
+    cases.add(
+        refused(
+            "name-not-utf8",
+            "two names that differ only in a byte that is not UTF-8 (caf\\xe9, caf\\xff):"
+                + " commons-compress read both as caf?, Go's archive/tar keeps the bytes; a JVM"
+                + " cannot create either name as it is",
+            LayerException.class,
+            0,
+            null));
+
     image(
         root,
         "entries-after-one-zero-block",

@@ -77,16 +77,32 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
   /** Whether the next record continues an old GNU sparse header (its extension records). */
   private boolean sparseExtension;
 
+  /** Whether a name or link target that is not UTF-8 is refused (else decoded with U+FFFD). */
+  private final boolean strictNames;
+
   /**
-   * A reader of the tar {@code in} (names in UTF-8), failing with {@code limitError}'s exceptions.
+   * A reader of the tar {@code in}, failing with {@code limitError}'s exceptions; names and link
+   * targets are UTF-8, and one that is not is refused.
    */
   public HeaderLimitedTarInputStream(InputStream in, LimitError limitError) {
-    this(new Guard(in, limitError));
+    this(in, limitError, true);
   }
 
-  private HeaderLimitedTarInputStream(Guard guard) {
-    super(guard, "UTF-8");
+  /**
+   * A reader of the tar {@code in}, failing with {@code limitError}'s exceptions; a name or link
+   * target that is not UTF-8 is refused when {@code strictNames}, else read with U+FFFD for the
+   * bytes that are not (for an index of an archive, where such a name is no blob's).
+   */
+  public HeaderLimitedTarInputStream(InputStream in, LimitError limitError, boolean strictNames) {
+    this(new Guard(in, limitError), strictNames);
+  }
+
+  private HeaderLimitedTarInputStream(Guard guard, boolean strictNames) {
+    // ISO-8859-1, one char per byte: commons-compress's UTF-8 decoding replaces each byte that is
+    // not UTF-8 with '?', so that two names would become one; names are decoded here instead.
+    super(guard, "ISO-8859-1");
     this.guard = guard;
+    this.strictNames = strictNames;
   }
 
   /**
@@ -139,7 +155,80 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
     if (depth == 0 && entry != null && pax.size() > 0) {
       keepRawXattrs(entry);
     }
+    if (depth == 0 && entry != null) {
+      decodeNames(entry);
+    }
     return entry;
+  }
+
+  /**
+   * Decodes the name and link target of {@code entry} as UTF-8: those of its header fields and GNU
+   * long names, which commons-compress has read as ISO-8859-1, from their bytes; those of PAX
+   * {@code path} and {@code linkpath} records (which it decodes as UTF-8 itself) checked against
+   * theirs. Go's archive/tar keeps the bytes as they are; a JVM can name a file only with text, so
+   * a name that is not UTF-8 would become another name here: refused (when {@link #strictNames}).
+   */
+  private void decodeNames(TarArchiveEntry entry) throws IOException {
+    java.util.Map<String, byte[]> records = new java.util.HashMap<>();
+    if (pax.size() > 0) {
+      records(
+          pax.toByteArray(),
+          (key, value) -> {
+            if (key.equals("path") || key.equals("linkpath")) {
+              records.put(key, value);
+            }
+          });
+    }
+    String name = decode(entry.getName(), records.get("path"), "name");
+    if (!name.equals(entry.getName())) {
+      entry.setName(name);
+    }
+    String link = entry.getLinkName();
+    if (link != null && !link.isEmpty()) {
+      String decoded = decode(link, records.get("linkpath"), "link target");
+      if (!decoded.equals(link)) {
+        entry.setLinkName(decoded);
+      }
+    }
+  }
+
+  private String decode(String read, byte @Nullable [] paxValue, String what) throws IOException {
+    byte[] bytes = paxValue != null ? paxValue : read.getBytes(StandardCharsets.ISO_8859_1);
+    try {
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(bytes))
+              .toString();
+      return paxValue != null ? read : text;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      if (!strictNames) {
+        return paxValue != null ? read : new String(bytes, StandardCharsets.UTF_8);
+      }
+      throw new IOException(
+          "an entry whose "
+              + what
+              + " \""
+              + escaped(bytes)
+              + "\" is not UTF-8: the JVM names files with text, so it could only create another"
+              + " name (Go's archive/tar keeps the bytes), and it is refused");
+    }
+  }
+
+  /** {@code bytes} as text, each byte that is not printable ASCII as {@code \xNN}. */
+  private static String escaped(byte[] bytes) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < bytes.length && b.length() < 200; i++) {
+      int c = bytes[i] & 0xff;
+      if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') {
+        b.append((char) c);
+      } else {
+        b.append(String.format(java.util.Locale.ROOT, "\\x%02x", c));
+      }
+    }
+    return b.toString();
   }
 
   /**

@@ -1,8 +1,16 @@
 package dev.ocikit.layout.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 
 class HeaderLimitedTarInputStreamTest {
@@ -32,5 +40,84 @@ class HeaderLimitedTarInputStreamTest {
     assertThat(disagreement("s/", '2', 1)).isNull(); // neither reads data
     assertThat(disagreement("innocent/", '0', 0)).isNull(); // no data to disagree on
     assertThat(disagreement("h", '1', 0)).isNull();
+  }
+
+  /** A tar of empty files named by the bytes of each name (ISO-8859-1: one char a byte). */
+  private static byte[] tar(int longFileMode, String... latin1Names) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(out, "ISO-8859-1")) {
+      t.setLongFileMode(longFileMode);
+      for (String n : latin1Names) {
+        t.putArchiveEntry(new TarArchiveEntry(n));
+        t.closeArchiveEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static String latin1(String utf8Text) {
+    return new String(utf8Text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+  }
+
+  private static List<String> names(byte[] tar, boolean strict) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (HeaderLimitedTarInputStream in =
+        new HeaderLimitedTarInputStream(new ByteArrayInputStream(tar), IOException::new, strict)) {
+      for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
+        names.add(e.getName() + (e.isSymbolicLink() ? " -> " + e.getLinkName() : ""));
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void utf8NamesInUstarFieldsAndGnuLongNamesAreReadAsUtf8() throws IOException {
+    String longName = "dir/" + "é".repeat(80) + "/file"; // GNU long name: more than 100 bytes
+    byte[] tar =
+        tar(
+            TarArchiveOutputStream.LONGFILE_GNU,
+            latin1("café.txt"),
+            latin1("日本語/ファイル"),
+            latin1(longName));
+    assertThat(names(tar, true)).containsExactly("café.txt", "日本語/ファイル", longName);
+  }
+
+  @Test
+  void aNameThatIsNotUtf8IsRefusedRatherThanReadAsAnotherName() throws IOException {
+    // commons-compress's UTF-8 decoding reads caf\xe9 and caf\xff both as "caf?"; Go's
+    // archive/tar keeps the bytes; a JVM can create neither name as it is.
+    byte[] tar = tar(TarArchiveOutputStream.LONGFILE_GNU, "caf\u00e9", "caf\u00ff");
+    assertThatThrownBy(() -> names(tar, true))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("name \"caf\\xe9\" is not UTF-8");
+    // An archive's index is lenient: such a name is no blob's anyway.
+    assertThat(names(tar, false)).containsExactly("caf\ufffd", "caf\ufffd");
+  }
+
+  @Test
+  void aPaxPathOrLinkpathThatIsNotUtf8IsRefused() throws IOException {
+    for (String key : List.of("path", "linkpath")) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (TarArchiveOutputStream t = new TarArchiveOutputStream(out, "ISO-8859-1")) {
+        // "LENGTH KEY=x\xe9\n": the value's last byte is not UTF-8.
+        String body = " " + key + "=x\u00e9\n";
+        String record = (body.length() + 2) + body; // two digits
+        byte[] data = record.getBytes(StandardCharsets.ISO_8859_1);
+        TarArchiveEntry pax =
+            new TarArchiveEntry("PaxHeaders/s", TarArchiveEntry.LF_PAX_EXTENDED_HEADER_LC);
+        pax.setSize(data.length);
+        t.putArchiveEntry(pax);
+        t.write(data);
+        t.closeArchiveEntry();
+        TarArchiveEntry link = new TarArchiveEntry("s", TarArchiveEntry.LF_SYMLINK);
+        link.setLinkName("target");
+        t.putArchiveEntry(link);
+        t.closeArchiveEntry();
+      }
+      assertThatThrownBy(() -> names(out.toByteArray(), true))
+          .as(key)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("x\\xe9\" is not UTF-8");
+    }
   }
 }
