@@ -145,13 +145,30 @@ final class FileTrees {
             : null;
     Map<String, XattrValue> xattrs =
         type == Type.FILE || type == Type.DIRECTORY ? xattrs(file, path, notes) : Map.of();
+    long uid = (Integer) a.get("uid") & 0xffffffffL;
+    long gid = (Integer) a.get("gid") & 0xffffffffL;
+    XattrValue recorded = xattrs.get(RootlessOwner.XATTR);
+    if (recorded != null) {
+      // The owner a rootless unpack could not give the file (umoci's and ocikit's): the owner it
+      // has in the image. The xattr itself is bookkeeping of this host, not the image's.
+      Map<String, XattrValue> rest = new TreeMap<>(xattrs);
+      rest.remove(RootlessOwner.XATTR);
+      xattrs = rest;
+      RootlessOwner.Owner owner = RootlessOwner.decode(recorded.shared());
+      if (owner == null) {
+        notes.add(path + ": xattr " + RootlessOwner.XATTR + " left out (not an owner record)");
+      } else {
+        uid = owner.uid();
+        gid = owner.gid();
+      }
+    }
     return new Node(
         file,
         path,
         type,
         mode & 07777,
-        (Integer) a.get("uid") & 0xffffffffL,
-        (Integer) a.get("gid") & 0xffffffffL,
+        uid,
+        gid,
         ((FileTime) a.get("lastModifiedTime")).toInstant(),
         type == Type.FILE ? (Long) a.get("size") : 0,
         type == Type.SYMLINK ? Files.readSymbolicLink(file).toString() : "",

@@ -741,14 +741,59 @@ public final class LayerApplier {
         Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, how);
       }
       xattrs(path, entry, symlink);
+      if (options.rootless() && !symlink) {
+        rootlessOwner(path, entry);
+      }
       FileTime mtime = entry.getLastModifiedTime();
       Files.getFileAttributeView(path, BasicFileAttributeView.class, how)
           .setTimes(mtime, mtime, null);
     }
 
+    /**
+     * Rootless, the owner the entry asks for is kept in the {@code user.rootlesscontainers} xattr,
+     * as umoci's rootless unpack keeps it (rootlesscontaine.rs: a protobuf {@code Resource} of
+     * {@code uid} and {@code gid}, {@code 0xFFFFFFFF} for an id that is the container's root, which
+     * is the unpacking user); none for {@code 0:0}. {@code ocikit pack} reads it back.
+     */
+    private void rootlessOwner(Path path, TarArchiveEntry entry) throws IOException {
+      byte[] value = RootlessOwner.encode(entry.getLongUserId(), entry.getLongGroupId());
+      if (value == null) {
+        return;
+      }
+      UserDefinedFileAttributeView view =
+          Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
+      if (view == null) {
+        notes.add(entry.getName() + ": owner not recorded (no user xattrs here)");
+        return;
+      }
+      try {
+        try {
+          view.write(RootlessOwner.NAME, ByteBuffer.wrap(value));
+        } catch (java.nio.file.FileSystemException e) {
+          // Setting a user xattr takes write permission, which a read-only file's owner lacks
+          // (umoci's rootless unpack records nothing then): granted for the moment, taken back.
+          int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+          if ((mode & 0200) != 0) {
+            throw e;
+          }
+          Files.setAttribute(path, "unix:mode", (mode & 07777) | 0200);
+          try {
+            view.write(RootlessOwner.NAME, ByteBuffer.wrap(value));
+          } finally {
+            Files.setAttribute(path, "unix:mode", mode & 07777);
+          }
+        }
+      } catch (java.nio.file.FileSystemException e) {
+        notes.add(entry.getName() + ": owner not recorded (" + LayerReader.message(e) + ")");
+      }
+    }
+
     private void xattrs(Path path, TarArchiveEntry entry, boolean symlink) throws IOException {
       for (Map.Entry<String, byte[]> x : HeaderLimitedTarInputStream.xattrs(entry).entrySet()) {
         String xattr = x.getKey();
+        if (options.rootless() && xattr.equals(RootlessOwner.XATTR)) {
+          continue; // rootless, the owner in the header is recorded there instead
+        }
         if (xattr.startsWith("user.") && !symlink) {
           UserDefinedFileAttributeView view =
               Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);

@@ -130,11 +130,13 @@ public final class LayerWriter {
    * Adds everything under {@code directory} at the path {@code at} of the layer, and {@code
    * directory} itself as {@code at} unless that is the root: regular files, directories, symbolic
    * links (never followed), hardlinks (grouped by inode), FIFOs and devices (their major and minor
-   * numbers from {@code unix:rdev}), with their mode, owner, mtime, {@code user.*} xattrs (the only
-   * namespace the JVM reads) and the file capabilities of executables ({@code security.capability},
-   * read with {@code getfattr} when Debian's {@code attr} is installed); see {@link #notes()} for
-   * what was left out (empty values, which a PAX record cannot carry). Sockets are skipped, with a
-   * note: a tar cannot hold them. Content is read when the layer is written.
+   * numbers from {@code unix:rdev}), with their mode, owner (the one a rootless unpack recorded in
+   * {@code user.rootlesscontainers}, when there is one, as umoci's repack reads it; that xattr is
+   * not written), mtime, {@code user.*} xattrs (the only namespace the JVM reads) and the file
+   * capabilities of executables ({@code security.capability}, read with {@code getfattr} when
+   * Debian's {@code attr} is installed); see {@link #notes()} for what was left out (empty values,
+   * which a PAX record cannot carry). Sockets are skipped, with a note: a tar cannot hold them.
+   * Content is read when the layer is written.
    *
    * @throws IOException if the tree cannot be read, or holds a name beginning with {@code .wh.}
    * @throws IllegalArgumentException if an entry has the tar name of one already added

@@ -215,7 +215,13 @@ class LayerDiffTest {
         WrittenImages.tag(layout, "t", List.of(base, changes));
       }
       Tree expected = expectedUpper(options);
-      assertSameTree("lower + diff by ocikit, " + options, expected, Tree.of(target).without("."));
+      Tree ocikit = Tree.of(target).without(".");
+      if (!ROOT) {
+        // Rootless, both tools keep the owners they could not set in this xattr (compared in
+        // UmociEquivalenceTest); the tree that was packed has none.
+        ocikit = ocikit.withoutXattr("user.rootlesscontainers");
+      }
+      assertSameTree("lower + diff by ocikit, " + options, expected, ocikit);
       assertThat(Tree.of(target).nodes()).doesNotContainKeys("deldir", "delfile", "keep/sub/gone");
 
       Tree umoci = Tree.of(WrittenImages.umociUnpack(layoutPath, "t", dir)).without(".");

@@ -777,6 +777,40 @@ class LayerWriterTest {
         .contains("d/link -> " + target);
   }
 
+  @Test
+  void ownersThatARootlessUnpackRecordedAreTheOwnersAPackKeeps() throws IOException {
+    // Rootless, unpack keeps the owners it cannot set in user.rootlesscontainers (as umoci does);
+    // a pack that keeps owners reads them back from there, and does not write that xattr.
+    Path layoutPath = dir.resolve("rootless-layout");
+    try (OciLayout layout = OciLayout.create(layoutPath)) {
+      WrittenLayer layer =
+          new LayerWriter(LayerOptions.builder().keepOwners(true).build())
+              .add(LayerEntry.directory("srv").withOwner(33, 33))
+              .add(LayerEntry.file("srv/user", new byte[] {'u'}).withOwner(1000, 1000))
+              .add(LayerEntry.file("srv/mixed", new byte[] {'m'}).withOwner(0, 50))
+              .add(LayerEntry.file("srv/root", new byte[] {'r'}))
+              .write(layout);
+      WrittenImages.tag(layout, "t", List.of(layer));
+    }
+    Path tree = dir.resolve("rootless-tree");
+    LayerTar.unpack(layoutPath, "t", tree, true);
+
+    LayerOptions keep =
+        LayerOptions.builder().compression(Compression.NONE).keepOwners(true).build();
+    List<TarArchiveEntry> entries = tarEntries(bytes(new LayerWriter(keep).addTree(tree)));
+    Map<String, String> owners = new java.util.TreeMap<>();
+    for (TarArchiveEntry e : entries) {
+      owners.put(e.getName(), e.getLongUserId() + ":" + e.getLongGroupId());
+      assertThat(e.getExtraPaxHeaders()).doesNotContainKey("SCHILY.xattr.user.rootlesscontainers");
+    }
+    String me = Tools.root() ? "0:0" : null; // root-owned files carry no record: their owner
+    assertThat(owners).containsEntry("srv/", "33:33").containsEntry("srv/user", "1000:1000");
+    assertThat(owners).containsEntry("srv/mixed", "0:50");
+    if (me != null) {
+      assertThat(owners).containsEntry("srv/root", me);
+    }
+  }
+
   /** The xattrs of each entry of a tar, with their bytes, as the applier reads them. */
   private static Map<String, Map<String, byte[]>> rawXattrs(byte[] tar) throws IOException {
     Map<String, Map<String, byte[]>> out = new java.util.TreeMap<>();

@@ -287,6 +287,41 @@ public final class Tree {
     return new Tree(copy);
   }
 
+  /**
+   * This tree of a rootless unpack as the image has it: each owner the one kept in the {@code
+   * user.rootlesscontainers} xattr, or {@code 0:0} (the unpacking user is the image's root), and
+   * that xattr gone. Symbolic links cannot carry it (Linux has no user xattrs on them).
+   */
+  public Tree withRecordedOwners() {
+    TreeMap<String, Node> copy = new TreeMap<>();
+    nodes.forEach(
+        (path, n) -> {
+          Map<String, String> x = new TreeMap<>(n.xattrs());
+          String recorded = x.remove(RootlessOwner.XATTR);
+          long uid = 0;
+          long gid = 0;
+          if (recorded != null) {
+            byte[] bytes =
+                recorded.startsWith("hex:")
+                    ? java.util.HexFormat.of().parseHex(recorded.substring(4))
+                    : recorded.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            RootlessOwner.Owner o = java.util.Objects.requireNonNull(RootlessOwner.decode(bytes));
+            uid = o.uid();
+            gid = o.gid();
+          }
+          copy.put(path, n.withXattrs(x).withOwnerAndMode((int) uid, (int) gid, n.mode()));
+        });
+    return new Tree(copy);
+  }
+
+  /** This tree with owner {@code 0:0} at the paths {@code where} accepts. */
+  public Tree withOwnersZeroedWhere(java.util.function.Predicate<String> where) {
+    TreeMap<String, Node> copy = new TreeMap<>();
+    nodes.forEach(
+        (path, n) -> copy.put(path, where.test(path) ? n.withOwnerAndMode(0, 0, n.mode()) : n));
+    return new Tree(copy);
+  }
+
   /** This tree without the xattr {@code name} anywhere. */
   public Tree withoutXattr(String name) {
     TreeMap<String, Node> copy = new TreeMap<>();
