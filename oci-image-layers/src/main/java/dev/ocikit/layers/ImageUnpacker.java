@@ -2,6 +2,7 @@ package dev.ocikit.layers;
 
 import dev.ocikit.digest.Digest;
 import dev.ocikit.layers.internal.ImageConfigs;
+import dev.ocikit.layers.internal.LayerReader;
 import dev.ocikit.layout.ImageLayout;
 import dev.ocikit.layout.ImageRef;
 import dev.ocikit.layout.LayoutException;
@@ -49,8 +50,9 @@ public final class ImageUnpacker {
    * @throws LayerException if a layer is unsafe or invalid, naming it
    */
   public Result unpack(ImageLayout layout, ImageRef image, Path target) throws IOException {
-    prepare(target);
     Manifest manifest = image.manifest().value();
+    requireLayers(manifest);
+    prepare(target);
     List<Digest> diffIds =
         MediaType.isImageConfig(manifest.config().mediaType())
             ? ImageConfigs.read(layout, manifest).value().rootfs().diffIds()
@@ -68,8 +70,9 @@ public final class ImageUnpacker {
    */
   public Result unpack(ImageLayout layout, ImageRef image, ImageConfig config, Path target)
       throws IOException {
-    prepare(target);
     Manifest manifest = image.manifest().value();
+    requireLayers(manifest);
+    prepare(target);
     ImageConfigs.check(layout, manifest, config);
     return apply(layout, manifest, config.rootfs().diffIds(), target);
   }
@@ -86,6 +89,13 @@ public final class ImageUnpacker {
       results.add(applier.apply(layout, layer, diffIds == null ? null : diffIds.get(i), target));
     }
     return new Result(results);
+  }
+
+  /** Refuses, before anything is written, a manifest with a blob that is not a layer. */
+  private static void requireLayers(Manifest manifest) throws LayerException {
+    for (Descriptor layer : manifest.layers()) {
+      LayerReader.requireLayerType(layer);
+    }
   }
 
   /** An absent target is made; an existing one must be an empty directory. */

@@ -161,6 +161,9 @@ public final class ImageView implements Closeable {
     ImageConfig config = ImageConfigs.read(layout, manifest).value();
     List<Digest> diffIds = config.rootfs().diffIds();
     List<Descriptor> blobs = manifest.layers();
+    for (Descriptor blob : blobs) {
+      LayerReader.requireLayerType(blob); // as the unpack, before any is read
+    }
     Spill spill = new Spill(options.spillDirectory());
     try {
       Index index = new Index(spill);

@@ -45,6 +45,27 @@ class ArtifactBuilderTest {
   }
 
   @Test
+  void anArtifactIsNotUnpackedAsAnImageAndNothingIsWritten() throws IOException {
+    // Its blob (an SBOM) is no tar: read as one by its bytes, it was an empty layer.
+    Descriptor sbom =
+        ArtifactBuilder.create(SPDX)
+            .subject(image.manifest())
+            .addBlob(SPDX, SBOM, Map.of())
+            .build(layout, "sbom");
+    Path target = dir.resolve("unpacked");
+    assertThatThrownBy(
+            () ->
+                new dev.ocikit.layers.ImageUnpacker(
+                        dev.ocikit.layers.ApplyOptions.DEFAULT,
+                        dev.ocikit.layers.ProgressListener.NONE)
+                    .unpack(layout, layout.resolve("sbom", null), target))
+        .isInstanceOf(dev.ocikit.layers.LayerException.class)
+        .hasMessageContaining(layout.readManifest(sbom).value().layers().get(0).digest().toString())
+        .hasMessageContaining("its media type " + SPDX + " is not a layer's");
+    assertThat(target).doesNotExist();
+  }
+
+  @Test
   void artifactWithSubjectIsFoundByReferrers() throws IOException {
     Descriptor sbom =
         ArtifactBuilder.create(SPDX)

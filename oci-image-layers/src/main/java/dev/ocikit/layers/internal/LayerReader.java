@@ -93,6 +93,7 @@ public final class LayerReader {
    */
   public Result read(BlobSource source, Descriptor layer, @Nullable Digest diffId, Handler handler)
       throws IOException {
+    requireLayerType(layer);
     DigestAlgorithm algorithm =
         diffId != null && diffId.isVerifiable()
             ? diffId.requireRegistered()
@@ -208,6 +209,25 @@ public final class LayerReader {
   }
 
   /** A short description of {@code e} for messages. */
+  /**
+   * Refuses a descriptor whose media type is not a layer's (OCI's tar, tar+gzip, tar+zstd, their
+   * non-distributable forms, Docker's): an artifact's blob (an SBOM, a signature), an encrypted
+   * layer, or a type this reader does not know. containerd and umoci refuse them too; read as a tar
+   * by its bytes, a JSON blob would be an empty layer.
+   *
+   * @throws LayerException naming the layer and its media type
+   */
+  public static void requireLayerType(Descriptor layer) throws LayerException {
+    if (!MediaType.isLayer(layer.mediaType())) {
+      throw new LayerException(
+          layer.digest(),
+          null,
+          "its media type "
+              + layer.mediaType()
+              + " is not a layer's (tar, tar+gzip or tar+zstd, OCI or Docker): nothing to unpack");
+    }
+  }
+
   public static String message(Throwable e) {
     String encoding = System.getProperty("sun.jnu.encoding", "");
     if (e instanceof java.nio.file.InvalidPathException && !"UTF-8".equalsIgnoreCase(encoding)) {

@@ -828,6 +828,31 @@ public final class MaliciousLayers {
             0,
             null));
 
+    // Shorter than a tar record: commons-compress took it for an empty archive, Go's archive/tar
+    // (containerd, umoci) fails with "unexpected EOF".
+    byte[] json =
+        "{\"spdxVersion\":\"SPDX-2.3\",\"name\":\"not a layer\"}\n"
+            .getBytes(StandardCharsets.UTF_8);
+    image(root, "short-non-tar", Layer.tar(json));
+    cases.add(
+        refused(
+            "short-non-tar",
+            "a layer of 50 bytes of JSON (its diff_id right), declared a tar: less than one tar"
+                + " record",
+            LayerException.class,
+            0,
+            null));
+
+    byte[] zeros = new byte[512 + 188];
+    image(root, "short-end-of-archive", Layer.tar(zeros));
+    cases.add(
+        refused(
+            "short-end-of-archive",
+            "a zero record, then 188 zero bytes: the second end-of-archive record cut short",
+            LayerException.class,
+            0,
+            null));
+
     byte[] tar = new RawTar().file("a", "x".repeat(4000)).file("b", "y".repeat(4000)).finish();
     byte[] level0 = gzip(tar);
     byte[] cut = Arrays.copyOf(level0, level0.length - 3000);

@@ -264,7 +264,19 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
   protected byte[] readRecord() throws IOException {
     boolean second = isAtEOF(); // commons-compress has read a zero record and looks for another
     boolean extension = sparseExtension; // a record that continues an old GNU sparse header
+    long before = getBytesRead();
     byte[] record = super.readRecord();
+    long read = getBytesRead() - before;
+    if (record == null && read > 0) {
+      // commons-compress ends the archive at a short record; Go's archive/tar (containerd,
+      // Docker, umoci) fails with "unexpected EOF": a blob that is no tar would be an empty layer.
+      throw new java.io.EOFException(
+          "the tar ends inside a "
+              + (second ? "second end-of-archive record" : "header record")
+              + " ("
+              + read
+              + " of 512 bytes): truncated, or not a tar");
+    }
     if (record != null && record.length >= 512 && !second) {
       if (extension) {
         sparseExtension = record[504] != 0;

@@ -120,4 +120,22 @@ class HeaderLimitedTarInputStreamTest {
           .hasMessageContaining("x\\xe9\" is not UTF-8");
     }
   }
+
+  @Test
+  void aTarCutInsideARecordIsRefusedAndOneEndingBetweenRecordsIsNot() throws IOException {
+    // Go's archive/tar: exactly 0 bytes where a header would be is the end (umoci's layers have
+    // no end-of-archive records); 1 to 511 bytes is "unexpected EOF".
+    byte[] tar = tar(TarArchiveOutputStream.LONGFILE_GNU, "a", "b");
+    byte[] noEnd = java.util.Arrays.copyOf(tar, 1024); // two headers, no end-of-archive
+    assertThat(names(noEnd, true)).containsExactly("a", "b");
+    assertThatThrownBy(() -> names(java.util.Arrays.copyOf(tar, 1024 + 100), true))
+        .isInstanceOf(java.io.EOFException.class)
+        .hasMessageContaining("inside a header record (100 of 512 bytes)");
+    byte[] shortEnd = java.util.Arrays.copyOf(tar, 1024 + 512 + 10); // one zero record, 10 bytes
+    assertThatThrownBy(() -> names(shortEnd, true))
+        .isInstanceOf(java.io.EOFException.class)
+        .hasMessageContaining("second end-of-archive record (10 of 512 bytes)");
+    assertThatThrownBy(() -> names("{\"not\":\"a tar\"}".getBytes(StandardCharsets.UTF_8), true))
+        .isInstanceOf(java.io.EOFException.class);
+  }
 }
