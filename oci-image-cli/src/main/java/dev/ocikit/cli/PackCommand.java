@@ -133,48 +133,72 @@ final class PackCommand implements Callable<Integer> {
         spec,
         () -> {
           Settings settings = settings();
-          OciLayout target = OciLayout.openOrCreate(layout);
-          ImageBuilder builder;
-          ImageRef base = null;
-          if (baseRef != null) {
-            base = target.resolve(baseRef, settings.platform());
-            builder = ImageBuilder.from(target, base);
-          } else {
-            builder =
-                ImageBuilder.scratch(
-                    settings.platform() != null ? settings.platform() : Platform.host());
+          // A layout this command creates is removed again if the pack fails: no new, empty
+          // layout is left behind for a bad tree or base.
+          boolean existed = Files.exists(layout, LinkOption.NOFOLLOW_LINKS);
+          try (OciLayout target = OciLayout.openOrCreate(layout)) {
+            return pack(settings, target, out);
+          } catch (java.io.IOException | RuntimeException e) {
+            if (!existed) {
+              deleteCreated(layout, e);
+            }
+            throw e;
           }
-          LayerWriter writer = new LayerWriter(settings.layer());
-          if (diff) {
-            writer.addChanges(target, base, directory);
-          } else {
-            writer.addTree(directory);
-          }
-          WrittenLayer layer = writer.write(target);
-          if (settings.created() != null) {
-            builder.created(settings.created());
-          }
-          builder.addLayer(
-              layer.descriptor(),
-              layer.diffId(),
-              ImageConfig.History.of(settings.created(), "ocikit pack" + (diff ? " --diff" : "")));
-          configure(builder);
-          BuiltImage image = builder.build(target, ref);
-          for (String note : writer.notes()) {
-            spec.commandLine().getErr().println("ocikit: note: " + Text.oneLine(note));
-          }
-          out.println(
-              "packed "
-                  + image.manifest().digest()
-                  + " as "
-                  + ref
-                  + " (layer "
-                  + layer.descriptor().digest()
-                  + ", "
-                  + layer.entries()
-                  + " entries)");
-          return 0;
         });
+  }
+
+  private int pack(Settings settings, OciLayout target, PrintWriter out)
+      throws java.io.IOException {
+    ImageBuilder builder;
+    ImageRef base = null;
+    if (baseRef != null) {
+      base = target.resolve(baseRef, settings.platform());
+      builder = ImageBuilder.from(target, base);
+    } else {
+      builder =
+          ImageBuilder.scratch(settings.platform() != null ? settings.platform() : Platform.host());
+    }
+    LayerWriter writer = new LayerWriter(settings.layer());
+    if (diff) {
+      writer.addChanges(target, base, directory);
+    } else {
+      writer.addTree(directory);
+    }
+    WrittenLayer layer = writer.write(target);
+    if (settings.created() != null) {
+      builder.created(settings.created());
+    }
+    builder.addLayer(
+        layer.descriptor(),
+        layer.diffId(),
+        ImageConfig.History.of(settings.created(), "ocikit pack" + (diff ? " --diff" : "")));
+    configure(builder);
+    BuiltImage image = builder.build(target, ref);
+    for (String note : writer.notes()) {
+      spec.commandLine().getErr().println("ocikit: note: " + Text.oneLine(note));
+    }
+    out.println(
+        "packed "
+            + image.manifest().digest()
+            + " as "
+            + ref
+            + " (layer "
+            + layer.descriptor().digest()
+            + ", "
+            + layer.entries()
+            + " entries)");
+    return 0;
+  }
+
+  /** Removes the layout this command created, without following links; failures are noted. */
+  private static void deleteCreated(Path layout, Exception cause) {
+    try (java.util.stream.Stream<Path> walk = Files.walk(layout)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   private record Settings(LayerOptions layer, OffsetDateTime created, Platform platform) {}

@@ -180,8 +180,12 @@ class PackCommandTest {
     Path tree = HardTree.create(dir.resolve("tree"), false, Instant.EPOCH);
     String t = tree.toString();
     String l = dir.resolve("layout").toString();
+    // A name a layer cannot hold (it would be a whiteout): found once the layout is made.
+    Path whiteout = Files.createDirectories(dir.resolve("wh"));
+    Files.writeString(whiteout.resolve(".wh.name"), "x");
     for (String[] args :
         List.of(
+            new String[] {"pack", whiteout.toString(), l, "--ref", "x"},
             new String[] {"pack", dir.resolve("missing").toString(), l, "--ref", "x"},
             new String[] {"pack", t, l, "--ref", "x", "--expose", "http"},
             new String[] {"pack", t, l, "--ref", "x", "--env", "NOEQUALS"},
@@ -200,10 +204,8 @@ class PackCommandTest {
       assertThat(r.err().lines()).as(String.join(" ", args)).hasSize(1);
       assertThat(r.err()).doesNotContain("Exception");
     }
-    assertThat(dir.resolve("layout/index.json"))
-        .satisfiesAnyOf(
-            p -> assertThat(p).doesNotExist(),
-            p -> assertThat(Files.readString(p)).doesNotContain("\"x\""));
+    // A layout the command would have created is not left behind.
+    assertThat(dir.resolve("layout")).doesNotExist();
   }
 
   @Test
