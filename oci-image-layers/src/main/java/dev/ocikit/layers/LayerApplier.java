@@ -742,7 +742,7 @@ public final class LayerApplier {
       }
       xattrs(path, entry, symlink);
       if (options.rootless() && !symlink) {
-        rootlessOwner(path, entry);
+        rootlessOwner(path, entry, fresh);
       }
       FileTime mtime = entry.getLastModifiedTime();
       Files.getFileAttributeView(path, BasicFileAttributeView.class, how)
@@ -755,13 +755,21 @@ public final class LayerApplier {
      * {@code uid} and {@code gid}, {@code 0xFFFFFFFF} for an id that is the container's root, which
      * is the unpacking user); none for {@code 0:0}. {@code ocikit pack} reads it back.
      */
-    private void rootlessOwner(Path path, TarArchiveEntry entry) throws IOException {
+    private void rootlessOwner(Path path, TarArchiveEntry entry, boolean fresh) throws IOException {
       byte[] value = RootlessOwner.encode(entry.getLongUserId(), entry.getLongGroupId());
-      if (value == null) {
-        return;
-      }
       UserDefinedFileAttributeView view =
           Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
+      if (value == null) {
+        if (!fresh && view != null) {
+          // A directory of a lower layer that this entry gives to root: its old record goes.
+          try {
+            view.delete(RootlessOwner.NAME);
+          } catch (java.nio.file.FileSystemException e) {
+            // it had none
+          }
+        }
+        return;
+      }
       if (view == null) {
         notes.add(entry.getName() + ": owner not recorded (no user xattrs here)");
         return;

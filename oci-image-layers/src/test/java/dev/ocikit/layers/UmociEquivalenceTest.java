@@ -920,7 +920,12 @@ class UmociEquivalenceTest {
             .owner(65534, 65534)
             .file("srv/root", "r\n")
             .symlink("srv/link", "user")
-            .owner(1000, 1000));
+            .owner(1000, 1000)
+            .dir("opt")
+            .owner(33, 33)
+            .dir("var"));
+    // A later layer gives one lower directory to root (its record goes) and another to 44:44.
+    addLayer(layout, new LayerTar().dir("opt").dir("var").owner(44, 44));
     Path bundle = dir.resolve("rootless-bundle");
     Tools.run(
         dir, List.of("umoci", "unpack", "--rootless", "--image", layout + ":t", bundle.toString()));
@@ -935,5 +940,12 @@ class UmociEquivalenceTest {
     assertThat(ocikit.node("srv/mixed").xattrs())
         .containsEntry("user.rootlesscontainers", "hex:08ffffffff0f1032");
     assertThat(ocikit.node("srv/root").xattrs()).doesNotContainKey("user.rootlesscontainers");
+    assertThat(ocikit.node("opt").xattrs()).doesNotContainKey("user.rootlesscontainers");
+    assertThat(ocikit.node("var").xattrs())
+        .containsEntry(
+            "user.rootlesscontainers", // 08 2c 10 2c: uid 44, gid 44, UTF-8 text to Tree
+            new String(
+                java.util.HexFormat.of().parseHex("082c102c"),
+                java.nio.charset.StandardCharsets.UTF_8));
   }
 }
