@@ -15,18 +15,13 @@ import dev.ocikit.validation.Problem;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -116,7 +111,7 @@ public final class BundleCreator {
       return new Result(bundle, runtime, unpacked);
     } finally {
       if (!done) {
-        removeQuietly(created ? bundle : rootfs);
+        dev.ocikit.layers.internal.Rootfs.removeQuietly(created ? bundle : rootfs, false);
       }
     }
   }
@@ -162,65 +157,6 @@ public final class BundleCreator {
       dir.force(true);
     } catch (IOException e) {
       // Not every file system syncs a directory; the file itself is on disk.
-    }
-  }
-
-  /**
-   * Removes a tree this creator made, following no link; directories without write permission
-   * (unpacked rootless) get it first. Failures are left: the original error matters more.
-   */
-  private static void removeQuietly(Path top) {
-    if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try {
-      Files.walkFileTree(
-          top,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-              try {
-                Set<PosixFilePermission> p = Files.getPosixFilePermissions(dir);
-                if (!p.contains(PosixFilePermission.OWNER_WRITE)
-                    || !p.contains(PosixFilePermission.OWNER_EXECUTE)) {
-                  p.add(PosixFilePermission.OWNER_WRITE);
-                  p.add(PosixFilePermission.OWNER_EXECUTE);
-                  p.add(PosixFilePermission.OWNER_READ);
-                  Files.setPosixFilePermissions(dir, p);
-                }
-              } catch (IOException | UnsupportedOperationException e) {
-                // try the removal anyway
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              try {
-                Files.deleteIfExists(file);
-              } catch (IOException e) {
-                // left behind
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-              try {
-                Files.deleteIfExists(dir);
-              } catch (IOException ignored) {
-                // left behind
-              }
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException ignored) {
-      // left behind
     }
   }
 }

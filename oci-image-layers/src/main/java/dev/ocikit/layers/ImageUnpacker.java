@@ -3,6 +3,7 @@ package dev.ocikit.layers;
 import dev.ocikit.digest.Digest;
 import dev.ocikit.layers.internal.ImageConfigs;
 import dev.ocikit.layers.internal.LayerReader;
+import dev.ocikit.layers.internal.Rootfs;
 import dev.ocikit.layout.ImageLayout;
 import dev.ocikit.layout.ImageRef;
 import dev.ocikit.layout.LayoutException;
@@ -52,12 +53,11 @@ public final class ImageUnpacker {
   public Result unpack(ImageLayout layout, ImageRef image, Path target) throws IOException {
     Manifest manifest = image.manifest().value();
     requireLayers(manifest);
-    prepare(target);
     List<Digest> diffIds =
         MediaType.isImageConfig(manifest.config().mediaType())
             ? ImageConfigs.read(layout, manifest).value().rootfs().diffIds()
             : null;
-    return apply(layout, manifest, diffIds, target);
+    return apply(layout, manifest, diffIds, target, prepare(target));
   }
 
   /**
@@ -72,23 +72,38 @@ public final class ImageUnpacker {
       throws IOException {
     Manifest manifest = image.manifest().value();
     requireLayers(manifest);
-    prepare(target);
     ImageConfigs.check(layout, manifest, config);
-    return apply(layout, manifest, config.rootfs().diffIds(), target);
+    return apply(layout, manifest, config.rootfs().diffIds(), target, prepare(target));
   }
 
+  /**
+   * Applies the layers; on failure, what was unpacked is removed again ({@code target} too when
+   * {@code created}), so that a failed unpack leaves no half tree that could pass for the image.
+   */
   private Result apply(
-      ImageLayout layout, Manifest manifest, @Nullable List<Digest> diffIds, Path target)
+      ImageLayout layout,
+      Manifest manifest,
+      @Nullable List<Digest> diffIds,
+      Path target,
+      boolean created)
       throws IOException {
     LayerApplier applier = new LayerApplier(options, listener);
     List<ApplyResult> results = new ArrayList<>();
     List<Descriptor> layers = manifest.layers();
-    for (int i = 0; i < layers.size(); i++) {
-      Descriptor layer = layers.get(i);
-      listener.layer(i, layers.size(), layer);
-      results.add(applier.apply(layout, layer, diffIds == null ? null : diffIds.get(i), target));
+    boolean done = false;
+    try {
+      for (int i = 0; i < layers.size(); i++) {
+        Descriptor layer = layers.get(i);
+        listener.layer(i, layers.size(), layer);
+        results.add(applier.apply(layout, layer, diffIds == null ? null : diffIds.get(i), target));
+      }
+      done = true;
+      return new Result(results);
+    } finally {
+      if (!done) {
+        Rootfs.removeQuietly(target, !created);
+      }
     }
-    return new Result(results);
   }
 
   /** Refuses, before anything is written, a manifest with a blob that is not a layer. */
@@ -98,8 +113,8 @@ public final class ImageUnpacker {
     }
   }
 
-  /** An absent target is made; an existing one must be an empty directory. */
-  private static void prepare(Path target) throws IOException {
+  /** An absent target is made (true); an existing one must be an empty directory. */
+  private static boolean prepare(Path target) throws IOException {
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         throw new LayoutException(target, "exists and is not a directory");
@@ -109,8 +124,9 @@ public final class ImageUnpacker {
           throw new LayoutException(target, "is not empty; unpack into a new or empty directory");
         }
       }
-    } else {
-      Files.createDirectories(target);
+      return false;
     }
+    Files.createDirectories(target);
+    return true;
   }
 }

@@ -264,4 +264,68 @@ public final class Rootfs {
       return "too many symbolic links resolving " + getFile();
     }
   }
+
+  /**
+   * Removes a tree that a failed unpack made ({@code top} itself too unless {@code keepTop}),
+   * following no link; directories without write permission (unpacked rootless) get it first.
+   * Failures are left: the error that led here matters more.
+   */
+  public static void removeQuietly(Path top, boolean keepTop) {
+    if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(
+          top,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+              try {
+                java.util.Set<java.nio.file.attribute.PosixFilePermission> p =
+                    Files.getPosixFilePermissions(dir);
+                if (!p.contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)
+                    || !p.contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE)) {
+                  p.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+                  p.add(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+                  p.add(java.nio.file.attribute.PosixFilePermission.OWNER_READ);
+                  Files.setPosixFilePermissions(dir, p);
+                }
+              } catch (IOException | UnsupportedOperationException e) {
+                // try the removal anyway
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              try {
+                Files.deleteIfExists(file);
+              } catch (IOException e) {
+                // left behind
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+              if (keepTop && dir.equals(top)) {
+                return FileVisitResult.CONTINUE;
+              }
+              try {
+                Files.deleteIfExists(dir);
+              } catch (IOException ignored) {
+                // left behind
+              }
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException ignored) {
+      // left behind
+    }
+  }
 }

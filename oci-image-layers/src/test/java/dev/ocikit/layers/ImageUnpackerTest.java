@@ -1,0 +1,55 @@
+package dev.ocikit.layers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ocikit.layers.corpus.RawTar;
+import dev.ocikit.model.Compression;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageUnpackerTest {
+  @TempDir Path dir;
+
+  /** An image whose first layer is fine (a read-only directory too) and whose second is unsafe. */
+  private Path badSecondLayer() throws IOException {
+    Path layout = dir.resolve("layout");
+    LayerTar.writeImage(
+        layout,
+        "t",
+        List.of(
+            new LayerTar.Layer(
+                new LayerTar().dir("ro").mode(0500).file("ro/f", "x\n").file("a", "a\n").bytes(),
+                Compression.GZIP),
+            new LayerTar.Layer(
+                new RawTar().file("../escape", "out\n").finish(), Compression.NONE)));
+    return layout;
+  }
+
+  @Test
+  void aFailedUnpackRemovesTheTargetItMade() throws IOException {
+    Path layout = badSecondLayer();
+    Path target = dir.resolve("new/rootfs");
+    assertThatThrownBy(() -> LayerTar.unpack(layout, "t", target, false))
+        .isInstanceOf(UnsafeEntryException.class);
+    assertThat(target).doesNotExist(); // no half tree that could pass for the image
+    assertThat(dir.resolve("escape")).doesNotExist();
+  }
+
+  @Test
+  void aFailedUnpackEmptiesTheEmptyTargetItWasGiven() throws IOException {
+    Path layout = badSecondLayer();
+    Path target = Files.createDirectory(dir.resolve("given"));
+    assertThatThrownBy(() -> LayerTar.unpack(layout, "t", target, true))
+        .isInstanceOf(UnsafeEntryException.class);
+    assertThat(target).isDirectory();
+    try (Stream<Path> left = Files.list(target)) {
+      assertThat(left).isEmpty();
+    }
+  }
+}
