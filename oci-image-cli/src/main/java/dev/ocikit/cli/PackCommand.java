@@ -126,6 +126,14 @@ final class PackCommand implements Callable<Integer> {
   @Option(names = "--keep-owners", description = "Record each file's uid and gid instead of 0:0.")
   boolean keepOwners;
 
+  @Option(
+      names = "--rootless",
+      description =
+          "DIR was unpacked rootless (ocikit or umoci unpack --rootless): record the owners that"
+              + " unpack kept in user.rootlesscontainers, and this user's files as root's."
+              + " Implies --keep-owners.")
+  boolean rootless;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -277,7 +285,8 @@ final class PackCommand implements Callable<Integer> {
             .threads(Runtime.getRuntime().availableProcessors())
             .timestamps(t)
             .timestamp(when != null ? when.toInstant() : Instant.EPOCH)
-            .keepOwners(keepOwners)
+            .keepOwners(keepOwners || rootless)
+            .rootless(rootless)
             .build();
     Platform p = platform == null ? null : Platform.parse(platform);
     return new Settings(options, when, p);

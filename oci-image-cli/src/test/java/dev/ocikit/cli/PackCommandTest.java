@@ -101,6 +101,45 @@ class PackCommandTest {
   }
 
   @Test
+  void rootlessPackingRecordsTheOwnersARootlessUnpackKept() throws IOException {
+    // A tree as unpack --rootless leaves it: this user's files, one with its image owner in
+    // user.rootlesscontainers (protobuf Resource{uid: 1000, gid: 1000}).
+    Path tree = Files.createDirectories(dir.resolve("rootless"));
+    Files.writeString(tree.resolve("mine"), "root's in the image\n");
+    Path owned = Files.writeString(tree.resolve("owned"), "1000's in the image\n");
+    Files.getFileAttributeView(owned, java.nio.file.attribute.UserDefinedFileAttributeView.class)
+        .write(
+            "rootlesscontainers",
+            java.nio.ByteBuffer.wrap(java.util.HexFormat.of().parseHex("08e80710e807")));
+    Path layout = dir.resolve("layout");
+    CliRun r =
+        CliRun.run(
+            "pack",
+            tree.toString(),
+            layout.toString(),
+            "--ref",
+            "x",
+            "--compression",
+            "none",
+            "--rootless");
+    assertThat(r.status()).as(r.err()).isZero();
+    Map<String, String> owners = new java.util.TreeMap<>();
+    try (ImageLayout l = ImageLayouts.open(layout)) {
+      ImageRef image = l.resolve("x", null);
+      var layer = image.manifest().value().layers().get(0);
+      try (var in =
+          new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(l.open(layer))) {
+        for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+          owners.put(e.getName(), e.getLongUserId() + ":" + e.getLongGroupId());
+          assertThat(e.getExtraPaxHeaders())
+              .doesNotContainKey("SCHILY.xattr.user.rootlesscontainers");
+        }
+      }
+    }
+    assertThat(owners).containsEntry("mine", "0:0").containsEntry("owned", "1000:1000");
+  }
+
+  @Test
   void theSameTreePackedTwiceGivesTheSameManifestDigest() throws IOException {
     // Created in opposite orders, at other times, with other mtimes: the image must not change.
     Path a = HardTree.create(dir.resolve("a"), false, Instant.parse("2001-01-01T00:00:00Z"));

@@ -108,7 +108,8 @@ final class FileTrees {
    *
    * @throws IOException if it cannot be read, or its name begins with {@code .wh.}
    */
-  static @Nullable Node read(Path file, String path, List<String> notes) throws IOException {
+  static @Nullable Node read(Path file, String path, List<String> notes, boolean rootless)
+      throws IOException {
     Map<String, Object> a = Files.readAttributes(file, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
     int mode = (Integer) a.get("mode");
     String name = path.substring(path.lastIndexOf('/') + 1);
@@ -149,17 +150,24 @@ final class FileTrees {
     long gid = (Integer) a.get("gid") & 0xffffffffL;
     XattrValue recorded = xattrs.get(RootlessOwner.XATTR);
     if (recorded != null) {
-      // The owner a rootless unpack could not give the file (umoci's and ocikit's): the owner it
-      // has in the image. The xattr itself is bookkeeping of this host, not the image's.
+      // Bookkeeping of a rootless unpack on this host, not part of the image.
       Map<String, XattrValue> rest = new TreeMap<>(xattrs);
       rest.remove(RootlessOwner.XATTR);
       xattrs = rest;
-      RootlessOwner.Owner owner = RootlessOwner.decode(recorded.shared());
-      if (owner == null) {
-        notes.add(path + ": xattr " + RootlessOwner.XATTR + " left out (not an owner record)");
-      } else {
+    }
+    if (rootless) {
+      // The owner a rootless unpack could not give the file (umoci's and ocikit's) is the one it
+      // recorded; without a record, this user stands for the image's root.
+      RootlessOwner.Owner owner = recorded == null ? null : RootlessOwner.decode(recorded.shared());
+      if (recorded != null && owner == null) {
+        notes.add(path + ": xattr " + RootlessOwner.XATTR + " ignored (not an owner record)");
+      }
+      if (owner != null) {
         uid = owner.uid();
         gid = owner.gid();
+      } else {
+        uid = uid == LayerApplier.PROCESS_UID ? 0 : uid;
+        gid = gid == LayerApplier.PROCESS_GID ? 0 : gid;
       }
     }
     return new Node(
@@ -229,15 +237,16 @@ final class FileTrees {
    * Every file under {@code root} (not {@code root} itself), parents before children, each given to
    * {@code sink} with its path below {@code at}.
    */
-  static void walk(Path root, String at, NodeSink sink, List<String> notes) throws IOException {
+  static void walk(Path root, String at, NodeSink sink, List<String> notes, boolean rootless)
+      throws IOException {
     for (Path child : children(root)) {
-      Node n = read(child, child(at, child), notes);
+      Node n = read(child, child(at, child), notes, rootless);
       if (n == null) {
         continue;
       }
       sink.accept(n);
       if (n.type() == Type.DIRECTORY) {
-        walk(child, n.path(), sink, notes);
+        walk(child, n.path(), sink, notes, rootless);
       }
     }
   }

@@ -81,9 +81,9 @@ public final class LayerApplier {
   private static final int INHERITED = -2;
 
   /** The ids new files get (this process's, from /proc/self on Linux); -1 when unknown. */
-  private static final int PROCESS_UID = processId("unix:uid");
+  static final int PROCESS_UID = processId("unix:uid");
 
-  private static final int PROCESS_GID = processId("unix:gid");
+  static final int PROCESS_GID = processId("unix:gid");
 
   /** This process's umask (from /proc/self/status on Linux); -1 when unknown. */
   private static final int UMASK = umask();

@@ -33,6 +33,11 @@ import java.util.Objects;
  *     entry (mode 0755, owner 0:0, mtime {@code timestamp}), so that tools that do not create
  *     parents can extract the layer; false to leave them out, so that lower layers' directories
  *     keep their attributes
+ * @param rootless true when the tree was unpacked rootless (or is owned by this user as the image's
+ *     root): a file of this process's uid or gid is the image's root's, and one with a {@code
+ *     user.rootlesscontainers} xattr (a rootless unpack's record, umoci's or ocikit's) has the
+ *     owner it records; what {@code keepOwners} then keeps. False (the default): owners as they
+ *     are. The record itself is never written into the layer.
  * @param digestAlgorithm the algorithm of the blob's digest and of the diff_id
  */
 public record LayerOptions(
@@ -43,6 +48,7 @@ public record LayerOptions(
     Instant timestamp,
     boolean keepOwners,
     boolean parents,
+    boolean rootless,
     DigestAlgorithm digestAlgorithm) {
 
   /**
@@ -75,6 +81,7 @@ public record LayerOptions(
           Instant.EPOCH,
           false,
           true,
+          false,
           DigestAlgorithm.SHA256);
 
   /** Checks the values and drops the fraction of a second of {@code timestamp}. */
@@ -129,6 +136,7 @@ public record LayerOptions(
     private Instant timestamp;
     private boolean keepOwners;
     private boolean parents;
+    private boolean rootless;
     private DigestAlgorithm digestAlgorithm;
 
     private Builder(LayerOptions o) {
@@ -139,6 +147,7 @@ public record LayerOptions(
       timestamp = o.timestamp;
       keepOwners = o.keepOwners;
       parents = o.parents;
+      rootless = o.rootless;
       digestAlgorithm = o.digestAlgorithm;
     }
 
@@ -195,6 +204,12 @@ public record LayerOptions(
       return this;
     }
 
+    /** See {@link LayerOptions#rootless()}. */
+    public Builder rootless(boolean rootless) {
+      this.rootless = rootless;
+      return this;
+    }
+
     /** See {@link LayerOptions#digestAlgorithm()}. */
     public Builder digestAlgorithm(DigestAlgorithm digestAlgorithm) {
       this.digestAlgorithm = digestAlgorithm;
@@ -208,7 +223,15 @@ public record LayerOptions(
      */
     public LayerOptions build() {
       return new LayerOptions(
-          compression, level, threads, timestamps, timestamp, keepOwners, parents, digestAlgorithm);
+          compression,
+          level,
+          threads,
+          timestamps,
+          timestamp,
+          keepOwners,
+          parents,
+          rootless,
+          digestAlgorithm);
     }
   }
 }

@@ -130,13 +130,13 @@ public final class LayerWriter {
    * Adds everything under {@code directory} at the path {@code at} of the layer, and {@code
    * directory} itself as {@code at} unless that is the root: regular files, directories, symbolic
    * links (never followed), hardlinks (grouped by inode), FIFOs and devices (their major and minor
-   * numbers from {@code unix:rdev}), with their mode, owner (the one a rootless unpack recorded in
-   * {@code user.rootlesscontainers}, when there is one, as umoci's repack reads it; that xattr is
-   * not written), mtime, {@code user.*} xattrs (the only namespace the JVM reads) and the file
-   * capabilities of executables ({@code security.capability}, read with {@code getfattr} when
-   * Debian's {@code attr} is installed); see {@link #notes()} for what was left out (empty values,
-   * which a PAX record cannot carry). Sockets are skipped, with a note: a tar cannot hold them.
-   * Content is read when the layer is written.
+   * numbers from {@code unix:rdev}), with their mode, owner (as {@link LayerOptions#rootless()}
+   * says; the {@code user.rootlesscontainers} xattr of a rootless unpack is never written), mtime,
+   * {@code user.*} xattrs (the only namespace the JVM reads) and the file capabilities of
+   * executables ({@code security.capability}, read with {@code getfattr} when Debian's {@code attr}
+   * is installed); see {@link #notes()} for what was left out (empty values, which a PAX record
+   * cannot carry). Sockets are skipped, with a note: a tar cannot hold them. Content is read when
+   * the layer is written.
    *
    * @throws IOException if the tree cannot be read, or holds a name beginning with {@code .wh.}
    * @throws IllegalArgumentException if an entry has the tar name of one already added
@@ -147,7 +147,7 @@ public final class LayerWriter {
       throw new IllegalArgumentException(directory + " is not a directory");
     }
     if (!prefix.isEmpty()) {
-      FileTrees.Node top = FileTrees.read(directory, prefix, notes);
+      FileTrees.Node top = FileTrees.read(directory, prefix, notes, options.rootless());
       if (top != null) {
         add(new Item(top.entry(), null, true));
       }
@@ -162,7 +162,8 @@ public final class LayerWriter {
             executables.add(n.file());
           }
         },
-        notes);
+        notes,
+        options.rootless());
     // File capabilities, which the JVM cannot read: getfattr, on the executables only.
     Path base = directory.toAbsolutePath().normalize();
     Map<Path, byte[]> capabilities = FileTrees.Capabilities.of(executables);
@@ -209,12 +210,17 @@ public final class LayerWriter {
    * @throws IOException if a tree cannot be read
    */
   public LayerWriter addChanges(Path lower, Path upper) throws IOException {
+    return addChanges(lower, options.rootless(), upper);
+  }
+
+  /** As {@link #addChanges(Path, Path)}, the lower tree's owners read rootless or not. */
+  private LayerWriter addChanges(Path lower, boolean lowerRootless, Path upper) throws IOException {
     for (Path p : List.of(lower, upper)) {
       if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
         throw new IllegalArgumentException(p + " is not a directory");
       }
     }
-    TreeDiff diff = new TreeDiff(options, notes);
+    TreeDiff diff = new TreeDiff(options, notes, lowerRootless);
     diff.compare(lower, upper);
     for (TreeDiff.Change c : diff.changes()) {
       add(new Item(c.entry(), c.inode(), true));
@@ -254,7 +260,8 @@ public final class LayerWriter {
           notes.add("lower image: " + n);
         }
       }
-      addChanges(rootfs, upper);
+      // Unpacked rootless, the lower tree's owners are as it recorded them.
+      addChanges(rootfs, !FileTrees.root(), upper);
     } catch (IOException | RuntimeException e) {
       try {
         FileTrees.delete(temp);

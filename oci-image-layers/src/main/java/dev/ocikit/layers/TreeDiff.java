@@ -60,9 +60,16 @@ final class TreeDiff {
 
   private FileTrees.Capabilities upperCaps = FileTrees.Capabilities.NONE;
 
-  TreeDiff(LayerOptions options, List<String> notes) {
+  /**
+   * Whether the lower tree was unpacked rootless (its owners read as {@link
+   * LayerOptions#rootless()} says).
+   */
+  private final boolean lowerRootless;
+
+  TreeDiff(LayerOptions options, List<String> notes, boolean lowerRootless) {
     this.options = options;
     this.notes = notes;
+    this.lowerRootless = lowerRootless;
   }
 
   /** Compares the trees under {@code lower} and {@code upper}. */
@@ -98,8 +105,8 @@ final class TreeDiff {
       Path lf = name.getValue()[0];
       Path uf = name.getValue()[1];
       String path = at.isEmpty() ? name.getKey() : at + "/" + name.getKey();
-      Node l = lf == null ? null : FileTrees.read(lf, path, lowerNotes);
-      Node u = uf == null ? null : FileTrees.read(uf, path, notes);
+      Node l = lf == null ? null : FileTrees.read(lf, path, lowerNotes, lowerRootless);
+      Node u = uf == null ? null : FileTrees.read(uf, path, notes, options.rootless());
       l = l == null ? null : lowerCaps.apply(l);
       u = u == null ? null : upperCaps.apply(u);
       if (l != null && l.inode() != null) {
@@ -125,7 +132,8 @@ final class TreeDiff {
                 track(c);
                 emit(c);
               },
-              notes);
+              notes,
+              options.rootless());
         }
         continue;
       }

@@ -796,18 +796,31 @@ class LayerWriterTest {
     LayerTar.unpack(layoutPath, "t", tree, true);
 
     LayerOptions keep =
-        LayerOptions.builder().compression(Compression.NONE).keepOwners(true).build();
+        LayerOptions.builder()
+            .compression(Compression.NONE)
+            .keepOwners(true)
+            .rootless(true)
+            .build();
     List<TarArchiveEntry> entries = tarEntries(bytes(new LayerWriter(keep).addTree(tree)));
     Map<String, String> owners = new java.util.TreeMap<>();
     for (TarArchiveEntry e : entries) {
       owners.put(e.getName(), e.getLongUserId() + ":" + e.getLongGroupId());
       assertThat(e.getExtraPaxHeaders()).doesNotContainKey("SCHILY.xattr.user.rootlesscontainers");
     }
-    String me = Tools.root() ? "0:0" : null; // root-owned files carry no record: their owner
     assertThat(owners).containsEntry("srv/", "33:33").containsEntry("srv/user", "1000:1000");
     assertThat(owners).containsEntry("srv/mixed", "0:50");
-    if (me != null) {
-      assertThat(owners).containsEntry("srv/root", me);
+    // Root's files carry no record: this user's files are the image's root's.
+    assertThat(owners).containsEntry("srv/root", "0:0");
+
+    // Not rootless: owners as they are on disk, and the record is still not written.
+    LayerOptions asIs = keep.toBuilder().rootless(false).build();
+    for (TarArchiveEntry e : tarEntries(bytes(new LayerWriter(asIs).addTree(tree)))) {
+      assertThat(e.getExtraPaxHeaders()).doesNotContainKey("SCHILY.xattr.user.rootlesscontainers");
+      if (e.getName().equals("srv/user")) {
+        assertThat(e.getLongUserId())
+            .isEqualTo(
+                ((Integer) Files.getAttribute(tree.resolve("srv/user"), "unix:uid")).longValue());
+      }
     }
   }
 
