@@ -51,6 +51,9 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
 
   private static final String XATTR = "SCHILY.xattr.";
 
+  /** The PAX record of GNU tar's sparse formats that names the file. */
+  private static final String SPARSE_NAME = "GNU.sparse.name";
+
   private final Guard guard;
   private final byte[] drain = new byte[8192];
 
@@ -174,12 +177,14 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
       records(
           pax.toByteArray(),
           (key, value) -> {
-            if (key.equals("path") || key.equals("linkpath")) {
+            if (key.equals("path") || key.equals("linkpath") || key.equals(SPARSE_NAME)) {
               records.put(key, value);
             }
           });
     }
-    String name = decode(entry.getName(), records.get("path"), "name");
+    // A sparse file's real name (GNU tar's PAX formats) is applied over the path.
+    byte[] pathRecord = records.getOrDefault(SPARSE_NAME, records.get("path"));
+    String name = decode(entry.getName(), pathRecord, "name");
     if (!name.equals(entry.getName())) {
       entry.setName(name);
     }

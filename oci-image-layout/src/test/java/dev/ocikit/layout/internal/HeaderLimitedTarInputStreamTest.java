@@ -138,4 +138,37 @@ class HeaderLimitedTarInputStreamTest {
     assertThatThrownBy(() -> names("{\"not\":\"a tar\"}".getBytes(StandardCharsets.UTF_8), true))
         .isInstanceOf(java.io.EOFException.class);
   }
+
+  @Test
+  void gnuTarSparseFilesKeepTheirNonAsciiNamesInEverySparseFormat(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    // GNU tar's PAX sparse formats name the file in a GNU.sparse.name record (decoded as UTF-8 by
+    // commons-compress), not in the ustar name (./GNUSparseFile.N/...).
+    java.nio.file.Path src = java.nio.file.Files.createDirectories(dir.resolve("src"));
+    try (java.nio.channels.FileChannel f =
+        java.nio.channels.FileChannel.open(
+            src.resolve("spärse"),
+            java.nio.file.StandardOpenOption.CREATE_NEW,
+            java.nio.file.StandardOpenOption.WRITE)) {
+      f.write(java.nio.ByteBuffer.wrap("data".getBytes(StandardCharsets.US_ASCII)), 4_000_000);
+    }
+    for (List<String> format :
+        List.of(
+            List.of("--format=gnu", "--sparse-version=0.0"),
+            List.of("--format=pax", "--sparse-version=0.0"),
+            List.of("--format=pax", "--sparse-version=0.1"),
+            List.of("--format=pax", "--sparse-version=1.0"))) {
+      java.nio.file.Path tar = dir.resolve("sparse.tar");
+      List<String> command = new ArrayList<>(List.of("tar", "-C", src.toString(), "--sparse"));
+      command.addAll(format);
+      command.addAll(List.of("-cf", tar.toString(), "spärse"));
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      assertThat(p.waitFor())
+          .as(command + ": " + new String(p.getInputStream().readAllBytes()))
+          .isZero();
+      assertThat(names(java.nio.file.Files.readAllBytes(tar), true))
+          .as(format.toString())
+          .containsExactly("spärse");
+    }
+  }
 }
