@@ -182,8 +182,12 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
             }
           });
     }
-    // A sparse file's real name (GNU tar's PAX formats) is applied over the path.
-    byte[] pathRecord = records.getOrDefault(SPARSE_NAME, records.get("path"));
+    // A sparse file's real name (GNU tar's PAX formats) is applied over the path, when the entry
+    // is one of those sparse files.
+    byte[] pathRecord =
+        entry.isPaxGNUSparse() && records.containsKey(SPARSE_NAME)
+            ? records.get(SPARSE_NAME)
+            : records.get("path");
     String name = decode(entry.getName(), pathRecord, "name");
     if (!name.equals(entry.getName())) {
       entry.setName(name);
