@@ -775,24 +775,34 @@ public final class LayerApplier {
         return;
       }
       try {
-        try {
-          view.write(RootlessOwner.NAME, ByteBuffer.wrap(value));
-        } catch (java.nio.file.FileSystemException e) {
-          // Setting a user xattr takes write permission, which a read-only file's owner lacks
-          // (umoci's rootless unpack records nothing then): granted for the moment, taken back.
-          int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-          if ((mode & 0200) != 0) {
-            throw e;
-          }
-          Files.setAttribute(path, "unix:mode", (mode & 07777) | 0200);
-          try {
-            view.write(RootlessOwner.NAME, ByteBuffer.wrap(value));
-          } finally {
-            Files.setAttribute(path, "unix:mode", mode & 07777);
-          }
-        }
+        writeUserXattr(path, view, RootlessOwner.NAME, value);
       } catch (java.nio.file.FileSystemException e) {
         notes.add(entry.getName() + ": owner not recorded (" + LayerReader.message(e) + ")");
+      }
+    }
+
+    /**
+     * Sets a {@code user.*} xattr. That takes write permission, which the owner of a read-only file
+     * or directory lacks when unprivileged (umoci's rootless unpack then drops the xattr): it is
+     * granted for the moment and taken back. The file is a regular file or directory of this
+     * unpack, reached through directories only (see {@link #metadata}).
+     */
+    private void writeUserXattr(
+        Path path, UserDefinedFileAttributeView view, String name, byte[] value)
+        throws IOException {
+      try {
+        view.write(name, ByteBuffer.wrap(value));
+      } catch (java.nio.file.FileSystemException e) {
+        int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if ((mode & 0200) != 0) {
+          throw e;
+        }
+        Files.setAttribute(path, "unix:mode", (mode & 07777) | 0200);
+        try {
+          view.write(name, ByteBuffer.wrap(value));
+        } finally {
+          Files.setAttribute(path, "unix:mode", mode & 07777);
+        }
       }
     }
 
@@ -808,7 +818,7 @@ public final class LayerApplier {
           if (view == null) {
             notes.add(entry.getName() + ": xattr " + xattr + " not set (no support here)");
           } else {
-            view.write(xattr.substring("user.".length()), ByteBuffer.wrap(x.getValue()));
+            writeUserXattr(path, view, xattr.substring("user.".length()), x.getValue());
           }
           continue;
         }

@@ -263,6 +263,36 @@ class LayerApplierTest {
   }
 
   @Test
+  void rootlessReadOnlyFilesAndDirectoriesGetTheirXattrsAndOwnerRecords() throws IOException {
+    // Setting a user xattr takes write permission, which an unprivileged owner of a 0444 file or
+    // a 0555 directory lacks: it is granted for the moment (umoci drops such xattrs).
+    options = options.withRootless(true);
+    apply(
+        new RawTar()
+            .dir("ro/")
+            .mode(0555)
+            .owner(33, 33)
+            .pax("SCHILY.xattr.user.d", "dv")
+            .add()
+            .file("rofile")
+            .mode(0444)
+            .owner(4242, 4242)
+            .content("x")
+            .pax("SCHILY.xattr.user.f", "fv")
+            .add());
+    java.nio.file.attribute.UserDefinedFileAttributeView d =
+        Files.getFileAttributeView(
+            target.resolve("ro"), java.nio.file.attribute.UserDefinedFileAttributeView.class);
+    java.nio.file.attribute.UserDefinedFileAttributeView f =
+        Files.getFileAttributeView(
+            target.resolve("rofile"), java.nio.file.attribute.UserDefinedFileAttributeView.class);
+    assertThat(d.list()).containsExactlyInAnyOrder("d", "rootlesscontainers");
+    assertThat(f.list()).containsExactlyInAnyOrder("f", "rootlesscontainers");
+    assertThat(attribute("ro", "unix:mode")).isEqualTo(040555);
+    assertThat(attribute("rofile", "unix:mode")).isEqualTo(0100444);
+  }
+
+  @Test
   void aDockerLayerIsReadByItsMagicBytesAndAnOciLayerIsHeldToItsMediaType() throws IOException {
     // moby's archive.DecompressStream and containerd detect a Docker layer's compression from its
     // bytes; images with an uncompressed tar under the Docker gzip type unpack there. An OCI
