@@ -87,7 +87,7 @@ public final class ImageUnpacker {
       Path target,
       boolean created)
       throws IOException {
-    LayerApplier applier = new LayerApplier(options, listener);
+    LayerApplier applier = new LayerApplier(options, listener).deferRestrictiveModes();
     List<ApplyResult> results = new ArrayList<>();
     List<Descriptor> layers = manifest.layers();
     boolean done = false;
@@ -97,6 +97,7 @@ public final class ImageUnpacker {
         listener.layer(i, layers.size(), layer);
         results.add(applier.apply(layout, layer, diffIds == null ? null : diffIds.get(i), target));
       }
+      applier.applyRestrictiveModes(target);
       done = true;
       return new Result(results);
     } finally {

@@ -131,6 +131,47 @@ public final class LayerApplier {
     this.listener = listener;
   }
 
+  /**
+   * Rootless, the directories whose final mode denies their owner (this user) reading, writing or
+   * searching, and that mode, while later layers of the same unpack still need to enter, fill or
+   * empty them; null when modes are set at the end of each layer.
+   */
+  private @Nullable Map<Path, Integer> restrictive;
+
+  /**
+   * Keeps directories open to this user until {@link #applyRestrictiveModes} when rootless: an
+   * unprivileged process cannot enter a lower layer's 0500 directory or write into its 0555 one (a
+   * privileged one can; umoci opens them for each operation). For {@link ImageUnpacker}.
+   */
+  LayerApplier deferRestrictiveModes() {
+    if (options.rootless()) {
+      restrictive = new LinkedHashMap<>();
+    }
+    return this;
+  }
+
+  /**
+   * Gives the directories kept open their modes, deepest first, each only while it is still a
+   * directory reached through directories of {@code target}.
+   */
+  void applyRestrictiveModes(Path target) throws IOException {
+    if (restrictive == null || restrictive.isEmpty()) {
+      return;
+    }
+    Rootfs rootfs = new Rootfs(target);
+    List<Map.Entry<Path, Integer>> dirs = new ArrayList<>(restrictive.entrySet());
+    dirs.sort(
+        Comparator.comparingInt((Map.Entry<Path, Integer> e) -> e.getKey().getNameCount())
+            .reversed());
+    Map<Path, Boolean> known = new HashMap<>();
+    for (Map.Entry<Path, Integer> d : dirs) {
+      if (rootfs.isDirectoryInside(d.getKey(), known)) {
+        Files.setAttribute(d.getKey(), "unix:mode", d.getValue(), LinkOption.NOFOLLOW_LINKS);
+      }
+    }
+    restrictive.clear();
+  }
+
   /** An applier with these options and no progress reports. */
   public LayerApplier(ApplyOptions options) {
     this(options, ProgressListener.NONE);
@@ -501,6 +542,7 @@ public final class LayerApplier {
         Rootfs.remove(path);
         directories.remove(path);
         ours.remove(path);
+        forgetRestrictive(path);
         return;
       }
       if (a.isDirectory()) {
@@ -514,6 +556,7 @@ public final class LayerApplier {
         // encountered": the lower directory goes, attributes and all, and what this layer put in
         // it stays, in a directory made as a missing parent is.
         Rootfs.recreateDirectory(path);
+        forgetRestrictive(path);
         added.add(r);
       }
     }
@@ -544,6 +587,7 @@ public final class LayerApplier {
       Rootfs.remove(path);
       directories.remove(path);
       ours.remove(path);
+      forgetRestrictive(path);
       Files.createLink(path, targetPath); // link(2) does not follow a symlink: it links the link
     }
 
@@ -635,6 +679,14 @@ public final class LayerApplier {
       Rootfs.remove(path);
       directories.remove(path);
       ours.remove(path);
+      forgetRestrictive(path);
+    }
+
+    /** A lower directory at or under {@code path} is gone: its deferred mode goes with it. */
+    private void forgetRestrictive(Path path) {
+      if (restrictive != null && !restrictive.isEmpty()) {
+        restrictive.keySet().removeIf(p -> p.startsWith(path));
+      }
     }
 
     /**
@@ -863,6 +915,15 @@ public final class LayerApplier {
           Integer made = ours.get(d.getKey());
           boolean fresh = made != null && made != INHERITED;
           int mode = d.getValue().getMode() & 07777;
+          if (restrictive != null) {
+            if ((mode & 0700) != 0700) {
+              restrictive.put(d.getKey(), mode);
+              mode |= 0700;
+              d.getValue().setMode(mode);
+            } else {
+              restrictive.remove(d.getKey()); // a later layer's entry opened it
+            }
+          }
           metadata(d.getKey(), d.getValue(), false, fresh, fresh && made == mode);
         }
       }

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageUnpackerTest {
   @TempDir Path dir;
 
-  /** An image whose first layer is fine (a read-only directory too) and whose second is unsafe. */
+  /**
+   * An image whose first layer is fine (with directories closed to their owner, which a rootless
+   * removal must open) and whose second is unsafe.
+   */
   private Path badSecondLayer() throws IOException {
     Path layout = dir.resolve("layout");
     LayerTar.writeImage(
@@ -24,7 +27,15 @@ class ImageUnpackerTest {
         "t",
         List.of(
             new LayerTar.Layer(
-                new LayerTar().dir("ro").mode(0500).file("ro/f", "x\n").file("a", "a\n").bytes(),
+                new LayerTar()
+                    .dir("ro")
+                    .mode(0500)
+                    .file("ro/f", "x\n")
+                    .dir("closed")
+                    .mode(0)
+                    .file("closed/g", "y\n")
+                    .file("a", "a\n")
+                    .bytes(),
                 Compression.GZIP),
             new LayerTar.Layer(
                 new RawTar().file("../escape", "out\n").finish(), Compression.NONE)));

@@ -948,4 +948,56 @@ class UmociEquivalenceTest {
                 java.util.HexFormat.of().parseHex("082c102c"),
                 java.nio.charset.StandardCharsets.UTF_8));
   }
+
+  @Test
+  void rootlessLaterLayersWorkInsideALowerLayersClosedDirectoriesAsUmociDoes() throws IOException {
+    // Unprivileged, a process cannot enter a 0000 directory nor write into a 0555 one, even its
+    // own: the modes of such directories wait for the end of the unpack (umoci opens them for each
+    // operation instead). Both rootless whoever runs the test.
+    Path layout = newUmociImage("umoci-closed");
+    addLayer(
+        layout,
+        new LayerTar()
+            .dir("ro")
+            .mode(0555)
+            .file("ro/old", "old\n")
+            .dir("ro/sub")
+            .mode(0500)
+            .file("ro/sub/deep", "deep\n")
+            .dir("locked")
+            .mode(0)
+            .file("locked/x", "x\n"));
+    addLayer(
+        layout,
+        new LayerTar()
+            .file("ro/new", "new\n")
+            .whiteout("ro/old")
+            .file("ro/sub/deeper", "d2\n")
+            .file("locked/y", "y\n"));
+    addLayer(layout, new LayerTar().opaque("ro").file("ro/fresh", "fresh\n"));
+    Path bundle = dir.resolve("closed-bundle");
+    Tools.run(
+        dir, List.of("umoci", "unpack", "--rootless", "--image", layout + ":t", bundle.toString()));
+    Path target = dir.resolve("closed-ocikit");
+    LayerTar.unpack(layout, "t", target, true);
+    for (Path root : List.of(bundle.resolve("rootfs"), target)) {
+      // The final modes, then opened to this user again, so that the trees can be read.
+      assertThat(Files.getAttribute(root.resolve("locked"), "unix:mode")).isEqualTo(040000);
+      assertThat(Files.getAttribute(root.resolve("ro"), "unix:mode")).isEqualTo(040555);
+      Files.setAttribute(root.resolve("locked"), "unix:mode", 0700);
+      Files.setAttribute(root.resolve("ro"), "unix:mode", 0755);
+    }
+    Tree umoci = Tree.of(bundle.resolve("rootfs"));
+    Tree ocikit = Tree.of(target);
+    // Directory mtimes where later layers changed the content without an entry for the
+    // directory: umoci puts the old time back, ocikit (containerd, Docker) keeps the change's (see
+    // the class comment).
+    Set<String> changedLater = Set.of(".", "locked", "ro");
+    assertThat(
+            umoci.differences(
+                "umoci --rootless", ocikit, "ocikit rootless", changedLater::contains))
+        .isEmpty();
+    assertThat(ocikit.nodes()).containsKeys("locked/x", "locked/y", "ro/fresh");
+    assertThat(ocikit.nodes()).doesNotContainKeys("ro/old", "ro/new", "ro/sub");
+  }
 }

@@ -267,65 +267,55 @@ public final class Rootfs {
 
   /**
    * Removes a tree that a failed unpack made ({@code top} itself too unless {@code keepTop}),
-   * following no link; directories without write permission (unpacked rootless) get it first.
-   * Failures are left: the error that led here matters more.
+   * following no link; a directory without read, write or search permission for its owner (unpacked
+   * rootless) gets them before it is opened. Failures are left: the error that led here matters
+   * more. Depth-first with a stack of its own, so that no tree is too deep for it.
    */
   public static void removeQuietly(Path top, boolean keepTop) {
     if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    try {
-      Files.walkFileTree(
-          top,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-              try {
-                java.util.Set<java.nio.file.attribute.PosixFilePermission> p =
-                    Files.getPosixFilePermissions(dir);
-                if (!p.contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)
-                    || !p.contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE)) {
-                  p.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
-                  p.add(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
-                  p.add(java.nio.file.attribute.PosixFilePermission.OWNER_READ);
-                  Files.setPosixFilePermissions(dir, p);
-                }
-              } catch (IOException | UnsupportedOperationException e) {
-                // try the removal anyway
-              }
-              return FileVisitResult.CONTINUE;
+    Deque<Path> open = new ArrayDeque<>(); // directories whose content is still to be removed
+    Deque<Path> emptied = new ArrayDeque<>(); // directories to remove once their content is gone
+    open.push(top);
+    while (!open.isEmpty()) {
+      Path dir = open.pop();
+      emptied.push(dir);
+      try {
+        Object mode = Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if ((((Integer) mode) & 0700) != 0700) {
+          Files.setAttribute(dir, "unix:mode", ((Integer) mode & 07777) | 0700);
+        }
+      } catch (IOException | RuntimeException e) {
+        // try the removal anyway
+      }
+      try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+        for (Path child : children) {
+          BasicFileAttributes a = attributes(child);
+          if (a != null && a.isDirectory()) {
+            open.push(child);
+          } else {
+            try {
+              Files.deleteIfExists(child);
+            } catch (IOException e) {
+              // left behind
             }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              try {
-                Files.deleteIfExists(file);
-              } catch (IOException e) {
-                // left behind
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-              if (keepTop && dir.equals(top)) {
-                return FileVisitResult.CONTINUE;
-              }
-              try {
-                Files.deleteIfExists(dir);
-              } catch (IOException ignored) {
-                // left behind
-              }
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException ignored) {
-      // left behind
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // left behind
+      }
+    }
+    while (!emptied.isEmpty()) {
+      Path dir = emptied.pop();
+      if (keepTop && dir.equals(top)) {
+        continue;
+      }
+      try {
+        Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        // left behind
+      }
     }
   }
 }
