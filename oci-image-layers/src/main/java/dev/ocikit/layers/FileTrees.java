@@ -412,18 +412,9 @@ final class FileTrees {
    * permission on each directory (a rootless unpack may leave directories it cannot change).
    */
   static void delete(Path path) throws IOException {
-    if (Rootfs.attributes(path) == null) {
-      return;
+    Rootfs.removeQuietly(path, false);
+    if (Rootfs.attributes(path) != null) {
+      throw new IOException(path + ": could not be removed whole");
     }
-    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-      if ((mode & 0700) != 0700) {
-        Files.setAttribute(path, "unix:mode", (mode & 07777) | 0700);
-      }
-      for (Path child : Rootfs.children(path)) {
-        delete(child);
-      }
-    }
-    Files.delete(path);
   }
 }
