@@ -267,12 +267,30 @@ public final class Rootfs {
 
   /**
    * Removes a tree that a failed unpack made ({@code top} itself too unless {@code keepTop}),
-   * following no link; a directory without read, write or search permission for its owner (unpacked
-   * rootless) gets them before it is opened. Failures are left: the error that led here matters
-   * more. Depth-first with a stack of its own, so that no tree is too deep for it.
+   * following no link (only directories found with {@code lstat} are opened; a link at {@code top}
+   * is removed, not followed); a directory without read, write or search permission for its owner
+   * (unpacked rootless) gets them before it is opened. Failures are left: the error that led here
+   * matters more. Depth-first with a stack of its own, so that no tree is too deep for it.
    */
   public static void removeQuietly(Path top, boolean keepTop) {
-    if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
+    BasicFileAttributes topAttributes;
+    try {
+      topAttributes = attributes(top);
+    } catch (IOException e) {
+      return;
+    }
+    if (topAttributes == null) {
+      return;
+    }
+    if (!topAttributes.isDirectory()) {
+      // A file, or a symbolic link: removed itself, never followed.
+      if (!keepTop) {
+        try {
+          Files.deleteIfExists(top);
+        } catch (IOException e) {
+          // left behind
+        }
+      }
       return;
     }
     Deque<Path> open = new ArrayDeque<>(); // directories whose content is still to be removed
@@ -284,7 +302,8 @@ public final class Rootfs {
       try {
         Object mode = Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         if ((((Integer) mode) & 0700) != 0700) {
-          Files.setAttribute(dir, "unix:mode", ((Integer) mode & 07777) | 0700);
+          Files.setAttribute(
+              dir, "unix:mode", ((Integer) mode & 07777) | 0700, LinkOption.NOFOLLOW_LINKS);
         }
       } catch (IOException | RuntimeException e) {
         // try the removal anyway
