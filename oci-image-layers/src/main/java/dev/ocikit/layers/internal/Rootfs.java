@@ -302,8 +302,9 @@ public final class Rootfs {
       try {
         Object mode = Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         if ((((Integer) mode) & 0700) != 0700) {
-          Files.setAttribute(
-              dir, "unix:mode", ((Integer) mode & 07777) | 0700, LinkOption.NOFOLLOW_LINKS);
+          // By path: a directory found with lstat (the JVM's no-follow chmod opens it first,
+          // which its unprivileged owner cannot do while it is closed).
+          Files.setAttribute(dir, "unix:mode", ((Integer) mode & 07777) | 0700);
         }
       } catch (IOException | RuntimeException e) {
         // try the removal anyway
