@@ -138,6 +138,14 @@ public final class LayerApplier {
    */
   private @Nullable Map<Path, Integer> restrictive;
 
+  /** The entries of {@code byPath}, deepest path first (children before their parents). */
+  private static <V> List<Map.Entry<Path, V>> deepestFirst(Map<Path, V> byPath) {
+    List<Map.Entry<Path, V>> out = new ArrayList<>(byPath.entrySet());
+    out.sort(
+        Comparator.comparingInt((Map.Entry<Path, V> e) -> e.getKey().getNameCount()).reversed());
+    return out;
+  }
+
   /**
    * Keeps directories open to this user until {@link #applyRestrictiveModes} when rootless: an
    * unprivileged process cannot enter a lower layer's 0500 directory or write into its 0555 one (a
@@ -159,12 +167,8 @@ public final class LayerApplier {
       return;
     }
     Rootfs rootfs = new Rootfs(target);
-    List<Map.Entry<Path, Integer>> dirs = new ArrayList<>(restrictive.entrySet());
-    dirs.sort(
-        Comparator.comparingInt((Map.Entry<Path, Integer> e) -> e.getKey().getNameCount())
-            .reversed());
     Map<Path, Boolean> known = new HashMap<>();
-    for (Map.Entry<Path, Integer> d : dirs) {
+    for (Map.Entry<Path, Integer> d : deepestFirst(restrictive)) {
       if (rootfs.isDirectoryInside(d.getKey(), known)) {
         Files.setAttribute(d.getKey(), "unix:mode", d.getValue(), LinkOption.NOFOLLOW_LINKS);
       }
@@ -903,10 +907,7 @@ public final class LayerApplier {
     /** Directory metadata, deepest first, after all their content. */
     void finish() throws IOException {
       sync();
-      List<Map.Entry<Path, TarArchiveEntry>> dirs = new ArrayList<>(directories.entrySet());
-      dirs.sort(
-          Comparator.comparingInt((Map.Entry<Path, TarArchiveEntry> e) -> e.getKey().getNameCount())
-              .reversed());
+      List<Map.Entry<Path, TarArchiveEntry>> dirs = deepestFirst(directories);
       // A later entry may have replaced a directory's parent by a symbolic link, which a path
       // would follow out of the root: only directories still reached through directories count.
       Map<Path, Boolean> known = new HashMap<>();
