@@ -56,6 +56,13 @@ import org.jspecify.annotations.Nullable;
  * names that climb out with {@code ..}, and hardlinks to outside, are refused; absolute names are
  * taken relative to the target; metadata is set without following links. Directory modes and times
  * are set after their content.
+ *
+ * <p>Rootless ({@link ApplyOptions#rootless()}): files keep this user as owner, the owner each
+ * entry asks for is recorded in {@code user.rootlesscontainers} (as umoci does), and what only a
+ * privileged process may do (devices, {@code security.*} xattrs) is noted. An unprivileged process
+ * cannot enter or fill a directory closed to its owner (0500, 0555) that a lower layer left: apply
+ * an image's layers with {@link ImageUnpacker}, which keeps such directories open until the last
+ * layer.
  */
 public final class LayerApplier {
   private static final int CHUNK = 256 * 1024;
