@@ -412,9 +412,6 @@ final class FileTrees {
    * permission on each directory (a rootless unpack may leave directories it cannot change).
    */
   static void delete(Path path) throws IOException {
-    Rootfs.removeQuietly(path, false);
-    if (Rootfs.attributes(path) != null) {
-      throw new IOException(path + ": could not be removed whole");
-    }
+    Rootfs.remove(path);
   }
 }

@@ -343,16 +343,18 @@ public final class LayoutChecker {
     try (InputStream raw = layout.open(d)) {
       if (diffId.isPresent() && compression.isPresent()) {
         BufferedInputStream buffered = new BufferedInputStream(raw, 64 * 1024);
-        Optional<String> wrong = magicMismatch(buffered, compression.get());
-        if (wrong.isEmpty()) {
-          uncompressedDigest(buffered, compression.get(), diffId.get(), file);
+        Compression expected = compression.get();
+        Compression found = detected(buffered);
+        if (found == expected) {
+          uncompressedDigest(buffered, expected, diffId.get(), file);
         } else if (MediaType.isDocker(d.mediaType())) {
           // Docker and containerd read a Docker layer by its magic bytes, not its media type.
           problems.add(
-              LayoutProblem.warning(file, wrong.get() + " (Docker reads it by its magic bytes)"));
-          uncompressedDigest(buffered, detected(buffered), diffId.get(), file);
+              LayoutProblem.warning(
+                  file, mismatch(expected, found) + " (Docker reads it by its magic bytes)"));
+          uncompressedDigest(buffered, found, diffId.get(), file);
         } else {
-          problems.add(LayoutProblem.error(file, wrong.get()));
+          problems.add(LayoutProblem.error(file, mismatch(expected, found)));
         }
         drain(buffered);
       } else {
@@ -409,7 +411,7 @@ public final class LayoutChecker {
     }
   }
 
-  /** The compression the content's magic bytes say. */
+  /** The compression the content's magic bytes say (none for empty content). */
   private static Compression detected(BufferedInputStream in) throws IOException {
     in.mark(8);
     byte[] head = in.readNBytes(4);
@@ -417,23 +419,14 @@ public final class LayoutChecker {
     return Compression.detect(head, head.length);
   }
 
-  /** Says what is wrong when the content's magic bytes are not those of the media type. */
-  private static Optional<String> magicMismatch(BufferedInputStream in, Compression expected)
-      throws IOException {
-    in.mark(8);
-    byte[] head = in.readNBytes(4);
-    in.reset();
-    Compression found = Compression.detect(head, head.length);
-    if (found == expected || head.length == 0 && expected == Compression.NONE) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        "the media type says "
-            + expected.name().toLowerCase(java.util.Locale.ROOT)
-            + ", but the content is "
-            + (found == Compression.NONE
-                ? "not compressed"
-                : found.name().toLowerCase(java.util.Locale.ROOT)));
+  /** What is wrong when the content's magic bytes are not those of the media type. */
+  private static String mismatch(Compression expected, Compression found) {
+    return "the media type says "
+        + expected.name().toLowerCase(java.util.Locale.ROOT)
+        + ", but the content is "
+        + (found == Compression.NONE
+            ? "not compressed"
+            : found.name().toLowerCase(java.util.Locale.ROOT));
   }
 
   private static String describe(IOException e) {

@@ -3,12 +3,10 @@ package dev.ocikit.layers.internal;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -192,35 +190,12 @@ public final class Rootfs {
     }
   }
 
-  /** Removes whatever is at {@code path}, a whole directory tree included, following no link. */
+  /**
+   * Removes whatever is at {@code path}, a whole directory tree included, following no link (see
+   * {@link #removeQuietly}); fails at the first thing it cannot remove.
+   */
   public static void remove(Path path) throws IOException {
-    BasicFileAttributes a = attributes(path);
-    if (a == null) {
-      return;
-    }
-    if (!a.isDirectory()) {
-      Files.delete(path);
-      return;
-    }
-    Files.walkFileTree(
-        path,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    removeTree(path, false, false);
   }
 
   /**
@@ -266,75 +241,85 @@ public final class Rootfs {
   }
 
   /**
-   * Removes a tree that a failed unpack made ({@code top} itself too unless {@code keepTop}),
-   * following no link (only directories found with {@code lstat} are opened; a link at {@code top}
-   * is removed, not followed); a directory without read, write or search permission for its owner
-   * (unpacked rootless) gets them before it is opened. Failures are left: the error that led here
-   * matters more. Depth-first with a stack of its own, so that no tree is too deep for it.
+   * Removes a tree that a failed unpack made ({@code top} itself too unless {@code keepTop}) as
+   * {@link #remove} does, but leaves what it cannot remove and goes on: the error that led here
+   * matters more.
    */
   public static void removeQuietly(Path top, boolean keepTop) {
+    try {
+      removeTree(top, keepTop, true);
+    } catch (IOException e) {
+      throw new IllegalStateException("a quiet removal failed aloud", e); // cannot happen
+    }
+  }
+
+  /**
+   * The one tree removal: following no link (only directories found with {@code lstat} are opened;
+   * a link at {@code top} is removed, not followed); a directory without read, write or search
+   * permission for its owner (a rootless unpack's) gets them before it is opened. Depth-first with
+   * a stack of its own, so that no tree is too deep for it. {@code quiet}: what cannot be removed
+   * is left and the removal goes on; else the first failure is thrown.
+   */
+  private static void removeTree(Path top, boolean keepTop, boolean quiet) throws IOException {
     BasicFileAttributes topAttributes;
     try {
       topAttributes = attributes(top);
     } catch (IOException e) {
-      return;
+      if (quiet) {
+        return;
+      }
+      throw e;
     }
     if (topAttributes == null) {
       return;
     }
-    if (!topAttributes.isDirectory()) {
-      // A file, or a symbolic link: removed itself, never followed.
-      if (!keepTop) {
-        try {
-          Files.deleteIfExists(top);
-        } catch (IOException e) {
-          // left behind
-        }
-      }
-      return;
-    }
     Deque<Path> open = new ArrayDeque<>(); // directories whose content is still to be removed
-    Deque<Path> emptied = new ArrayDeque<>(); // directories to remove once their content is gone
-    open.push(top);
+    Deque<Path> emptied = new ArrayDeque<>(); // what to remove once its content is gone
+    if (topAttributes.isDirectory()) {
+      open.push(top);
+    } else {
+      emptied.push(top); // a file, or a symbolic link: removed itself, never followed
+    }
     while (!open.isEmpty()) {
       Path dir = open.pop();
       emptied.push(dir);
       try {
-        Object mode = Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        if ((((Integer) mode) & 0700) != 0700) {
+        int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if ((mode & 0700) != 0700) {
           // By path: a directory found with lstat (the JVM's no-follow chmod opens it first,
           // which its unprivileged owner cannot do while it is closed).
-          Files.setAttribute(dir, "unix:mode", ((Integer) mode & 07777) | 0700);
+          Files.setAttribute(dir, "unix:mode", (mode & 07777) | 0700);
         }
-      } catch (IOException | RuntimeException e) {
-        // try the removal anyway
-      }
-      try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
-        for (Path child : children) {
-          BasicFileAttributes a = attributes(child);
-          if (a != null && a.isDirectory()) {
-            open.push(child);
-          } else {
-            try {
-              Files.deleteIfExists(child);
-            } catch (IOException e) {
-              // left behind
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+          for (Path child : children) {
+            BasicFileAttributes a = attributes(child);
+            if (a != null && a.isDirectory()) {
+              open.push(child);
+            } else {
+              delete(child, quiet);
             }
           }
         }
-      } catch (IOException | RuntimeException e) {
-        // left behind
+      } catch (IOException e) {
+        if (!quiet) {
+          throw e;
+        }
       }
     }
     while (!emptied.isEmpty()) {
-      Path dir = emptied.pop();
-      if (keepTop && dir.equals(top)) {
-        continue;
+      Path p = emptied.pop();
+      if (!(keepTop && p.equals(top))) {
+        delete(p, quiet);
       }
-      try {
-        Files.deleteIfExists(dir);
-      } catch (IOException e) {
-        // left behind
+    }
+  }
+
+  private static void delete(Path path, boolean quiet) throws IOException {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      if (!quiet) {
+        throw e;
       }
     }
   }

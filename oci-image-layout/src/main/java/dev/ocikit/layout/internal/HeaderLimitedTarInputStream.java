@@ -149,17 +149,23 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
         guard.active = false;
       }
     }
-    if (depth == 0 && global.size() > 0) {
+    if (depth > 0) {
+      return entry;
+    }
+    if (global.size() > 0) {
       refuseGlobalRecords();
     }
-    if (depth == 0 && (paxHeaders + longNames + longLinks) > 1) {
-      refuseAmbiguousExtensions();
+    // The entry's PAX records as they are in the tar, parsed once for the checks below.
+    Map<String, byte[]> records = new java.util.LinkedHashMap<>();
+    if (pax.size() > 0) {
+      records(pax.toByteArray(), records::put);
     }
-    if (depth == 0 && entry != null && pax.size() > 0) {
-      keepRawXattrs(entry);
+    if ((paxHeaders + longNames + longLinks) > 1) {
+      refuseAmbiguousExtensions(records);
     }
-    if (depth == 0 && entry != null) {
-      decodeNames(entry);
+    if (entry != null) {
+      keepRawXattrs(entry, records);
+      decodeNames(entry, records);
     }
     return entry;
   }
@@ -171,17 +177,7 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
    * theirs. Go's archive/tar keeps the bytes as they are; a JVM can name a file only with text, so
    * a name that is not UTF-8 would become another name here: refused (when {@link #strictNames}).
    */
-  private void decodeNames(TarArchiveEntry entry) throws IOException {
-    java.util.Map<String, byte[]> records = new java.util.HashMap<>();
-    if (pax.size() > 0) {
-      records(
-          pax.toByteArray(),
-          (key, value) -> {
-            if (key.equals("path") || key.equals("linkpath") || key.equals(SPARSE_NAME)) {
-              records.put(key, value);
-            }
-          });
-    }
+  private void decodeNames(TarArchiveEntry entry, Map<String, byte[]> records) throws IOException {
     // A sparse file's real name (GNU tar's PAX formats) is applied over the path, when the entry
     // is one of those sparse files.
     byte[] pathRecord =
@@ -331,9 +327,8 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
   }
 
   /** Adds, for each xattr value that UTF-8 decoding changed, its bytes under {@link #RAW}. */
-  private void keepRawXattrs(TarArchiveEntry entry) {
-    records(
-        pax.toByteArray(),
+  private void keepRawXattrs(TarArchiveEntry entry, Map<String, byte[]> records) {
+    records.forEach(
         (key, value) -> {
           if (key.startsWith(XATTR)) {
             String decoded = entry.getExtraPaxHeader(key);
@@ -378,9 +373,8 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
    * Docker, umoci) the last, and a long name over any PAX path: the file would have one name here
    * and another there (each case checked with umoci).
    */
-  private void refuseAmbiguousExtensions() throws IOException {
-    java.util.Set<String> keys = new java.util.HashSet<>();
-    records(pax.toByteArray(), (key, value) -> keys.add(key));
+  private void refuseAmbiguousExtensions(Map<String, byte[]> records) throws IOException {
+    java.util.Set<String> keys = records.keySet();
     String why = null;
     if (paxHeaders > 1) {
       why = paxHeaders + " PAX headers";
