@@ -1,5 +1,7 @@
 package dev.ocikit.cli;
 
+import dev.ocikit.blob.BlobNotFoundException;
+import dev.ocikit.blob.DocumentTooLargeException;
 import dev.ocikit.digest.DigestMismatchException;
 import dev.ocikit.digest.SizeMismatchException;
 import dev.ocikit.json.InvalidDocumentException;
@@ -42,9 +44,19 @@ final class LayoutCommands {
     PrintWriter err = spec.commandLine().getErr();
     try {
       return body.run();
-    } catch (DigestMismatchException | SizeMismatchException | InvalidDocumentException e) {
+    } catch (DigestMismatchException
+        | SizeMismatchException
+        | InvalidDocumentException
+        | BlobNotFoundException
+        | DocumentTooLargeException e) {
+      // The layout is broken: invalid content, as a blob that fails its digest is.
       err.println("ocikit: " + Text.oneLine(e.getMessage()));
       return Ocikit.INVALID;
+    } catch (LayoutException e) {
+      // Broken (a bad oci-layout or index.json, a blob that is a link): invalid content; not there
+      // (no such path, no such ref): a usage error.
+      err.println("ocikit: " + Text.oneLine(e.getMessage()));
+      return e.notFound() ? Ocikit.USAGE : Ocikit.INVALID;
     } catch (IllegalArgumentException e) {
       err.println("ocikit: " + Text.oneLine(String.valueOf(e.getMessage())));
       return Ocikit.USAGE;
@@ -68,7 +80,7 @@ final class LayoutCommands {
       return "not a directory: " + n.getFile();
     }
     if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-      return f.getReason() + ": " + f.getFile();
+      return f.getMessage(); // "FILE: REASON"
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }

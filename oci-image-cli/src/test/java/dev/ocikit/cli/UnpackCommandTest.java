@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,44 @@ class UnpackCommandTest {
     assertThat(r.status()).as(r.err()).isZero();
     Object me = Files.getAttribute(dir, "unix:uid");
     assertThat(Files.getAttribute(out.resolve("hello.txt"), "unix:uid")).isEqualTo(me);
+  }
+
+  @Test
+  void aBrokenLayoutIsInvalidContentAndOneThatIsNotThereAUsageError() {
+    // issue 4: "exit 0 done, 1 invalid or unsafe content, 2 usage". A missing blob, a bad
+    // oci-layout or a non-JSON index.json is a broken layout: 1, as a blob that fails its digest
+    // is, for unpack, bundle and inspect alike, and nothing is unpacked.
+    for (String broken :
+        List.of("missing-blob", "bad-header", "non-json-index", "wrong-algorithm-folder")) {
+      String layout = TestRoot.path("testdata/layouts/" + broken).toString();
+      for (String command : List.of("unpack", "bundle")) {
+        Path out = dir.resolve(command + "-" + broken);
+        CliRun r = CliRun.run(command, layout, out.toString());
+        assertThat(r.status()).as(command + " " + broken + ": " + r.err()).isEqualTo(1);
+        assertThat(r.err()).startsWith("ocikit: ").doesNotContain("Exception");
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(out).doesNotExist();
+      }
+      if (!broken.contains("blob") && !broken.contains("folder")) {
+        // (inspect reads no layer: a missing layer blob is not its business)
+        CliRun inspect = CliRun.run("inspect", layout);
+        assertThat(inspect.status()).as("inspect " + broken + ": " + inspect.err()).isEqualTo(1);
+      }
+    }
+    // Not there: no such layout, no such ref.
+    CliRun absent =
+        CliRun.run("unpack", dir.resolve("absent").toString(), dir.resolve("o").toString());
+    assertThat(absent.status()).as(absent.err()).isEqualTo(2);
+    CliRun noRef =
+        CliRun.run(
+            "unpack",
+            TestRoot.path("testdata/layouts/good").toString(),
+            dir.resolve("o").toString(),
+            "--ref",
+            "nope");
+    assertThat(noRef.status()).as(noRef.err()).isEqualTo(2);
+    assertThat(noRef.err()).contains("no ref \"nope\"");
+    assertThat(dir.resolve("o")).doesNotExist();
   }
 
   @Test

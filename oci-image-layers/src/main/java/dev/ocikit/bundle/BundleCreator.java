@@ -75,7 +75,9 @@ public final class BundleCreator {
    * Makes a bundle of {@code image} of {@code layout} at {@code bundle}, which must be absent or an
    * empty directory.
    *
-   * @throws LayoutException if {@code bundle} is not empty or the config does not fit the manifest
+   * @throws java.nio.file.FileSystemException if {@code bundle} exists and is not an empty
+   *     directory
+   * @throws LayoutException if the config does not fit the manifest
    * @throws dev.ocikit.layers.LayerException if a layer is unsafe or invalid, naming it
    * @throws UnknownUserException if {@code Config.User} names a user or group the image lacks
    * @throws BundleException if the image cannot become a Linux bundle
@@ -120,12 +122,13 @@ public final class BundleCreator {
   private static boolean prepare(Path bundle) throws IOException {
     if (Files.exists(bundle, LinkOption.NOFOLLOW_LINKS)) {
       if (!Files.isDirectory(bundle, LinkOption.NOFOLLOW_LINKS)) {
-        throw new LayoutException(bundle, "exists and is not a directory");
+        throw new java.nio.file.FileSystemException(
+            bundle.toString(), null, "exists and is not a directory");
       }
       try (var entries = Files.list(bundle)) {
         if (entries.findAny().isPresent()) {
-          throw new LayoutException(
-              bundle, "is not empty; make a bundle in a new or empty directory");
+          throw new java.nio.file.FileSystemException(
+              bundle.toString(), null, "is not empty; make a bundle in a new or empty directory");
         }
       }
       return false;

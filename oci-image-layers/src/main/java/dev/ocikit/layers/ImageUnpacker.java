@@ -47,7 +47,8 @@ public final class ImageUnpacker {
    * Unpacks {@code image} of {@code layout} into {@code target}, which must be absent or an empty
    * directory.
    *
-   * @throws LayoutException if the target is not empty or the config does not fit the manifest
+   * @throws java.nio.file.FileSystemException if the target exists and is not an empty directory
+   * @throws LayoutException if the config does not fit the manifest
    * @throws LayerException if a layer is unsafe or invalid, naming it
    */
   public Result unpack(ImageLayout layout, ImageRef image, Path target) throws IOException {
@@ -65,7 +66,8 @@ public final class ImageUnpacker {
    * (verified against the manifest's descriptor), checking each layer against its DiffID; see
    * {@link #unpack(ImageLayout, ImageRef, Path)}.
    *
-   * @throws LayoutException if the target is not empty or {@code config} does not fit the manifest
+   * @throws java.nio.file.FileSystemException if the target exists and is not an empty directory
+   * @throws LayoutException if {@code config} does not fit the manifest
    * @throws LayerException if a layer is unsafe or invalid, naming it
    */
   public Result unpack(ImageLayout layout, ImageRef image, ImageConfig config, Path target)
@@ -118,11 +120,13 @@ public final class ImageUnpacker {
   private static boolean prepare(Path target) throws IOException {
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-        throw new LayoutException(target, "exists and is not a directory");
+        throw new java.nio.file.FileSystemException(
+            target.toString(), null, "exists and is not a directory");
       }
       try (var entries = Files.list(target)) {
         if (entries.findAny().isPresent()) {
-          throw new LayoutException(target, "is not empty; unpack into a new or empty directory");
+          throw new java.nio.file.FileSystemException(
+              target.toString(), null, "is not empty; unpack into a new or empty directory");
         }
       }
       return false;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ocikit.layers.ApplyOptions;
 import dev.ocikit.layers.ProgressListener;
 import dev.ocikit.layers.Tools;
-import dev.ocikit.layout.LayoutException;
 import dev.ocikit.layout.OciLayout;
 import dev.ocikit.model.ImageConfig;
 import dev.ocikit.model.Platform;
@@ -82,7 +81,7 @@ class BundleCreatorTest {
     create(layout, bundle);
     assertThat(bundle.resolve("config.json")).exists();
     assertThatThrownBy(() -> create(layout, bundle))
-        .isInstanceOf(LayoutException.class)
+        .isInstanceOf(java.nio.file.FileSystemException.class)
         .hasMessageContaining("not empty");
   }
 

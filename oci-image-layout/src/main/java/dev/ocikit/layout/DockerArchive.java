@@ -472,7 +472,7 @@ public final class DockerArchive implements ImageLayout, Closeable {
         }
       }
     }
-    throw new LayoutException(
+    throw LayoutException.notFound(
         location(), "no ref \"" + ref + "\"; the refs are: " + String.join(", ", refs()));
   }
 

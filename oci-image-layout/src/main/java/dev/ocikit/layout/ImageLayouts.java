@@ -23,7 +23,7 @@ public final class ImageLayouts {
       return OciLayout.open(path);
     }
     if (!Files.exists(path)) {
-      throw new LayoutException(path, "no such file or directory");
+      throw LayoutException.notFound(path, "no such file or directory");
     }
     try {
       return OciArchive.open(path);

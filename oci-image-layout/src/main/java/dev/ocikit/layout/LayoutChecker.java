@@ -71,7 +71,8 @@ public final class LayoutChecker {
   public static List<LayoutProblem> check(Path dir, boolean deep) throws IOException {
     Path root = dir.toAbsolutePath().normalize();
     if (!Files.isDirectory(root)) {
-      throw new LayoutException(root, Files.exists(root) ? "not a directory" : "no such directory");
+      throw LayoutException.notFound(
+          root, Files.exists(root) ? "not a directory" : "no such directory");
     }
     OciLayout layout = OciLayout.unchecked(root);
     LayoutChecker checker = new LayoutChecker(layout, deep);

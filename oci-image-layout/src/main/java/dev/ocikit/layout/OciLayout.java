@@ -95,7 +95,8 @@ public final class OciLayout implements ImageLayout {
   public static OciLayout open(Path root) throws IOException {
     Path dir = root.toAbsolutePath().normalize();
     if (!Files.isDirectory(dir)) {
-      throw new LayoutException(dir, Files.exists(dir) ? "not a directory" : "no such directory");
+      throw LayoutException.notFound(
+          dir, Files.exists(dir) ? "not a directory" : "no such directory");
     }
     checkHeader(dir);
     Path index = dir.resolve(INDEX_JSON);

@@ -59,7 +59,12 @@ final class Resolver {
         }
       }
       if (entries.isEmpty()) {
-        entries.add(layout.describe(digest));
+        try {
+          entries.add(layout.describe(digest));
+        } catch (dev.ocikit.blob.BlobNotFoundException e) {
+          throw LayoutException.notFound(
+              layout.location(), "no ref or blob " + ref + " (" + e.getMessage() + ")");
+        }
       }
     } else {
       for (Descriptor d : index.manifests()) {
@@ -68,7 +73,7 @@ final class Resolver {
         }
       }
       if (entries.isEmpty()) {
-        throw new LayoutException(
+        throw LayoutException.notFound(
             layout.location(),
             "no ref \"" + ref + "\"; the refs are: " + String.join(", ", refs(layout)));
       }
@@ -92,7 +97,7 @@ final class Resolver {
     if (refs.isEmpty() && index.manifests().size() == 1) {
       return choose(layout, null, index.manifests(), platform, "the layout's only entry");
     }
-    throw new LayoutException(
+    throw LayoutException.notFound(
         layout.location(),
         index.manifests().isEmpty()
             ? "the layout has no images"
@@ -210,7 +215,7 @@ final class Resolver {
       leaves(layout, refName, d, new ArrayList<>(), candidates);
     }
     if (candidates.isEmpty()) {
-      throw new LayoutException(layout.location(), what + " leads to no image manifest");
+      throw LayoutException.notFound(layout.location(), what + " leads to no image manifest");
     }
     if (platform == null && candidates.size() == 1) {
       return candidates.get(0);
@@ -229,7 +234,7 @@ final class Resolver {
       }
     }
     if (best == null) {
-      throw new LayoutException(
+      throw LayoutException.notFound(
           layout.location(),
           what
               + " has no image for "

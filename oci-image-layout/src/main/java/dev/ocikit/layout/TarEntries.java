@@ -80,14 +80,16 @@ final class TarEntries implements Closeable {
   static TarEntries open(Path tar) throws IOException {
     Path path = tar.toAbsolutePath().normalize();
     if (!Files.isRegularFile(path)) {
-      throw new LayoutException(
-          path, Files.exists(path) ? "not a regular file, so not a tar archive" : "no such file");
+      if (!Files.exists(path)) {
+        throw LayoutException.notFound(path, "no such file");
+      }
+      throw new LayoutException(path, "not a regular file, so not a tar archive");
     }
     FileChannel channel;
     try {
       channel = FileChannel.open(path, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
-      throw new LayoutException(path, "no such file");
+      throw LayoutException.notFound(path, "no such file");
     }
     List<TarArchiveEntry> list = new ArrayList<>();
     Map<TarArchiveEntry, Long> at = new IdentityHashMap<>();

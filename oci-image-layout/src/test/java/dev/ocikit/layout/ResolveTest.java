@@ -85,7 +85,7 @@ class ResolveTest {
   @Test
   void unknownRefsListTheRefsThereAre() {
     assertThatThrownBy(() -> sample.resolve("nope", null))
-        .isInstanceOf(LayoutException.class)
+        .isInstanceOfSatisfying(LayoutException.class, e -> assertThat(e.notFound()).isTrue())
         .hasMessageContaining("no ref \"nope\"")
         .hasMessageContaining("latest, latest-sbom");
     assertThatThrownBy(() -> sample.resolveOnly(null))
@@ -171,8 +171,9 @@ class ResolveTest {
     assertThat(sample.resolve("hello:latest", null).refName()).isEqualTo("hello:latest");
     assertThat(sample.resolve("hello:latest", null).descriptor().digest())
         .isEqualTo(latest.digest());
-    // Not a ref name: still read as a digest, which nothing has.
+    // Not a ref name: still read as a digest, which nothing has: not there, rather than broken.
     assertThatThrownBy(() -> sample.resolve("hello:other", null))
-        .isInstanceOf(dev.ocikit.blob.BlobNotFoundException.class);
+        .isInstanceOfSatisfying(LayoutException.class, e -> assertThat(e.notFound()).isTrue())
+        .hasMessageContaining("no ref or blob hello:other");
   }
 }
