@@ -74,7 +74,9 @@ final class LayoutCommands {
       return "permission denied: " + a.getFile();
     }
     if (e instanceof java.nio.file.FileAlreadyExistsException f) {
-      return "already exists and is not a directory: " + f.getFile();
+      return f.getReason() != null
+          ? f.getMessage()
+          : "already exists and is not a directory: " + f.getFile();
     }
     if (e instanceof java.nio.file.NotDirectoryException n) {
       return "not a directory: " + n.getFile();
@@ -265,7 +267,8 @@ final class LayoutCommands {
                   target.getFileName() != null && target.getFileName().toString().endsWith(".tar");
               if (archive) {
                 if (java.nio.file.Files.exists(target)) {
-                  throw new LayoutException(target, "exists; an archive is written whole");
+                  throw new java.nio.file.FileAlreadyExistsException(
+                      target.toString(), null, "exists; an archive is written whole");
                 }
                 Path staging = java.nio.file.Files.createTempDirectory("ocikit-copy");
                 try {
@@ -324,9 +327,8 @@ final class LayoutCommands {
             }
           }
         }
-        throw new LayoutException(
-            src.location(),
-            "no ref \"" + ref + "\"; the refs are: " + String.join(", ", src.refs()));
+        throw LayoutException.notFound(
+            src.location(), "no ref \"" + ref + "\" (ocikit refs lists the refs there are)");
       }
       var refs = src.refs();
       if (refs.size() == 1) {

@@ -473,7 +473,7 @@ public final class DockerArchive implements ImageLayout, Closeable {
       }
     }
     throw LayoutException.notFound(
-        location(), "no ref \"" + ref + "\"; the refs are: " + String.join(", ", refs()));
+        location(), "no ref \"" + ref + "\"; the refs are: " + Resolver.listed(refs()));
   }
 
   /** Closes the tar file; streams still open on it fail from then on. */

@@ -74,13 +74,30 @@ final class Resolver {
       }
       if (entries.isEmpty()) {
         throw LayoutException.notFound(
-            layout.location(),
-            "no ref \"" + ref + "\"; the refs are: " + String.join(", ", refs(layout)));
+            layout.location(), "no ref \"" + ref + "\"; the refs are: " + listed(refs(layout)));
       }
       refName = ref;
     }
     return choose(layout, refName, entries, platform, "ref \"" + ref + "\"");
   }
+
+  /**
+   * Ref names for a message: at most {@value #LISTED} of them, each cut to 100 characters, so that
+   * a hostile index cannot make an error message of megabytes.
+   */
+  static String listed(List<String> refs) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < Math.min(refs.size(), LISTED); i++) {
+      String r = refs.get(i);
+      b.append(i == 0 ? "" : ", ").append(r.length() > 100 ? r.substring(0, 100) + "..." : r);
+    }
+    if (refs.size() > LISTED) {
+      b.append(" and ").append(refs.size() - LISTED).append(" more");
+    }
+    return b.toString();
+  }
+
+  private static final int LISTED = 20;
 
   /**
    * Resolves the layout's only image, as a command without {@code --ref} does: the one ref name, or
@@ -104,7 +121,7 @@ final class Resolver {
             : "the layout has "
                 + index.manifests().size()
                 + " entries; name one with a ref: "
-                + (refs.isEmpty() ? "(none has a ref name)" : String.join(", ", refs)));
+                + (refs.isEmpty() ? "(none has a ref name)" : listed(refs)));
   }
 
   /** Every image manifest reachable from {@code index.json}, depth first, in index order. */

@@ -164,6 +164,18 @@ class ResolveTest {
   }
 
   @Test
+  void anUnknownRefListsAFewRefsCutShortNotAllOfAHostileIndex() throws IOException {
+    Descriptor latest = sample.resolve("latest", null).descriptor();
+    for (int i = 0; i < 40; i++) {
+      sample.tag("r" + i + "-" + "a".repeat(5_000), latest);
+    }
+    assertThatThrownBy(() -> sample.resolve("nope", null))
+        .hasMessageContaining("no ref \"nope\"")
+        .hasMessageContaining("a... and 22 more")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(3_000));
+  }
+
+  @Test
   void aRefNameThatReadsAsADigestResolvesAsTheRefName() throws IOException {
     // "hello:latest" fits the digest grammar (algorithm "hello", encoded "latest").
     Descriptor latest = sample.resolve("latest", null).descriptor();
