@@ -60,9 +60,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Rootless ({@link ApplyOptions#rootless()}): files keep this user as owner, the owner each
  * entry asks for is recorded in {@code user.rootlesscontainers} (as umoci does), and what only a
  * privileged process may do (devices, {@code security.*} xattrs) is noted. An unprivileged process
- * cannot enter or fill a directory closed to its owner (0500, 0555) that a lower layer left: apply
- * an image's layers with {@link ImageUnpacker}, which keeps such directories open until the last
- * layer.
+ * cannot enter or fill a directory closed to its owner (0000, 0500, 0555), even its own, that a
+ * lower layer left: rootless, {@link #apply} first opens such directories of the target to their
+ * owner (a walk of the tree that follows no link) and gives them their modes again after the layer
+ * (umoci opens them for each operation instead). {@link ImageUnpacker} keeps them open from the
+ * first layer to the last, and walks no tree.
  */
 public final class LayerApplier {
   private static final int CHUNK = 256 * 1024;
@@ -170,17 +172,24 @@ public final class LayerApplier {
    * directory reached through directories of {@code target}.
    */
   void applyRestrictiveModes(Path target) throws IOException {
-    if (restrictive == null || restrictive.isEmpty()) {
+    if (restrictive != null) {
+      close(target, restrictive);
+    }
+  }
+
+  /** Gives the directories in {@code modes} (kept open) their modes again, and forgets them. */
+  private static void close(Path target, Map<Path, Integer> modes) throws IOException {
+    if (modes.isEmpty()) {
       return;
     }
     Rootfs rootfs = new Rootfs(target);
     Map<Path, Boolean> known = new HashMap<>();
-    for (Map.Entry<Path, Integer> d : deepestFirst(restrictive)) {
+    for (Map.Entry<Path, Integer> d : deepestFirst(modes)) {
       if (rootfs.isDirectoryInside(d.getKey(), known)) {
         Files.setAttribute(d.getKey(), "unix:mode", d.getValue(), LinkOption.NOFOLLOW_LINKS);
       }
     }
-    restrictive.clear();
+    modes.clear();
   }
 
   /** An applier with these options and no progress reports. */
@@ -200,9 +209,41 @@ public final class LayerApplier {
   public ApplyResult apply(
       BlobSource source, Descriptor layer, @Nullable Digest diffId, Path target)
       throws IOException {
+    if (restrictive != null || !options.rootless() || PROCESS_UID == 0) {
+      return apply(source, layer, diffId, target, restrictive);
+    }
+    // Rootless, on its own and unprivileged: the lower layers' closed directories are opened for
+    // this layer (root enters and fills them whatever their modes).
+    Map<Path, Integer> closed = Rootfs.openClosedDirectories(target);
+    ApplyResult result;
+    try {
+      result = apply(source, layer, diffId, target, closed);
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        close(target, closed);
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    close(target, closed);
+    return result;
+  }
+
+  /**
+   * Applies one layer; {@code restrictive}: the directories kept open to this user, with their
+   * modes, which this layer's closed directories join (null: modes are set as they come).
+   */
+  private ApplyResult apply(
+      BlobSource source,
+      Descriptor layer,
+      @Nullable Digest diffId,
+      Path target,
+      @Nullable Map<Path, Integer> restrictive)
+      throws IOException {
     Rootfs rootfs = new Rootfs(target);
     boolean empty = Rootfs.children(rootfs.root()).isEmpty();
-    try (Applier applier = new Applier(rootfs, layer.digest(), empty)) {
+    try (Applier applier = new Applier(rootfs, layer.digest(), empty, restrictive)) {
       LayerReader.Result result =
           new LayerReader(options.maxUncompressedBytes(), options.maxEntries(), listener)
               .read(
@@ -287,8 +328,19 @@ public final class LayerApplier {
     /** The length of the root's path and its separator. */
     private final int rootPrefix;
 
-    Applier(Rootfs rootfs, Digest layer, boolean startedEmpty) {
+    /**
+     * Rootless, the directories kept open to this user, with their final modes (see {@link
+     * LayerApplier#restrictive}); null when modes are set as they come.
+     */
+    private final @Nullable Map<Path, Integer> restrictive;
+
+    Applier(
+        Rootfs rootfs,
+        Digest layer,
+        boolean startedEmpty,
+        @Nullable Map<Path, Integer> restrictive) {
       this.rootfs = rootfs;
+      this.restrictive = restrictive;
       String root = rootfs.root().toString();
       this.rootPrefix = root.endsWith("/") ? root.length() : root.length() + 1;
       this.layer = layer;

@@ -293,6 +293,47 @@ class LayerApplierTest {
   }
 
   @Test
+  void rootlessLayersAppliedOneByOneWorkInsideALowerLayersClosedDirectories() throws IOException {
+    // Unprivileged, a process cannot enter a 0000 directory nor write into a 0555 one, even its
+    // own: each apply opens them for its layer and closes them again (ImageUnpacker keeps them
+    // open from the first layer to the last). Meaningful unprivileged (as CI also runs it); root
+    // enters them anyway.
+    options = options.withRootless(true);
+    apply(
+        new RawTar()
+            .dir("ro/")
+            .mode(0555)
+            .add()
+            .file("ro/old", "old\n")
+            .dir("ro/sub/")
+            .mode(0500)
+            .add()
+            .file("ro/sub/deep", "deep\n")
+            .dir("locked/")
+            .mode(0)
+            .add()
+            .file("locked/x", "x\n"));
+    assertThat(attribute("ro", "unix:mode")).isEqualTo(040555);
+    assertThat(attribute("locked", "unix:mode")).isEqualTo(040000);
+    apply(
+        new RawTar()
+            .file("ro/new", "new\n")
+            .file("ro/.wh.old", "")
+            .file("ro/sub/deeper", "d2\n")
+            .file("locked/y", "y\n"));
+    // The modes are the lower layer's again.
+    assertThat(attribute("ro", "unix:mode")).isEqualTo(040555);
+    assertThat(attribute("ro/sub", "unix:mode")).isEqualTo(040500);
+    assertThat(attribute("locked", "unix:mode")).isEqualTo(040000);
+    apply(new RawTar().file("ro/.wh..wh..opq", "").file("ro/fresh", "fresh\n"));
+    Files.setAttribute(target.resolve("locked"), "unix:mode", 0700);
+    Files.setAttribute(target.resolve("ro"), "unix:mode", 0755);
+    assertThat(names("ro")).containsExactly("fresh");
+    assertThat(names("locked")).containsExactly("x", "y");
+    assertThat(read("locked/y")).isEqualTo("y\n");
+  }
+
+  @Test
   void aDockerLayerIsReadByItsMagicBytesAndAnOciLayerIsHeldToItsMediaType() throws IOException {
     // moby's archive.DecompressStream and containerd detect a Docker layer's compression from its
     // bytes; images with an uncompressed tar under the Docker gzip type unpack there. An OCI

@@ -226,6 +226,43 @@ public final class Rootfs {
     return out;
   }
 
+  /**
+   * Opens every directory of the tree at {@code root} ({@code root} included) that denies its owner
+   * reading, writing or searching (0000, 0500, 0555: a rootless unpack's, which its unprivileged
+   * owner cannot enter or fill) to its owner, following no link; what they were opened from.
+   * Depth-first with a stack of its own, so that no tree is too deep for it.
+   *
+   * @return the directories opened, with their modes before (permission bits), in walk order
+   */
+  public static Map<Path, Integer> openClosedDirectories(Path root) throws IOException {
+    Map<Path, Integer> opened = new java.util.LinkedHashMap<>();
+    BasicFileAttributes top = attributes(root);
+    if (top == null || !top.isDirectory()) {
+      return opened;
+    }
+    Deque<Path> todo = new ArrayDeque<>();
+    todo.push(root);
+    while (!todo.isEmpty()) {
+      Path dir = todo.pop();
+      int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+      if ((mode & 0700) != 0700) {
+        // By path: a directory found with lstat (the JVM's no-follow chmod opens it first,
+        // which its unprivileged owner cannot do while it is closed).
+        Files.setAttribute(dir, "unix:mode", mode | 0700);
+        opened.put(dir, mode);
+      }
+      try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+        for (Path child : children) {
+          BasicFileAttributes a = attributes(child);
+          if (a != null && a.isDirectory()) {
+            todo.push(child);
+          }
+        }
+      }
+    }
+    return opened;
+  }
+
   /** Too many symbolic links met resolving a path: a loop. */
   static final class LinkLoopException extends FileSystemLoopException {
     private static final long serialVersionUID = 1L;
