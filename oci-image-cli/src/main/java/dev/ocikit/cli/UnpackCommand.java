@@ -47,6 +47,13 @@ final class UnpackCommand implements Callable<Integer> {
       description = "Keep the current user as owner of everything (no chown), as non-root must.")
   boolean rootless;
 
+  @Option(
+      names = "--device-placeholders",
+      description =
+          "Where a device cannot be made (unprivileged), put an empty file in its place, as umoci"
+              + " --rootless does, instead of skipping it (either way with a note).")
+  boolean devicePlaceholders;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -59,7 +66,12 @@ final class UnpackCommand implements Callable<Integer> {
             boolean rootlessNow = rootless || !isRoot();
             ImageUnpacker unpacker =
                 new ImageUnpacker(
-                    ApplyOptions.DEFAULT.withRootless(rootlessNow),
+                    ApplyOptions.DEFAULT
+                        .withRootless(rootlessNow)
+                        .withSpecialFiles(
+                            devicePlaceholders
+                                ? ApplyOptions.SpecialFiles.CREATE_OR_PLACEHOLDER
+                                : ApplyOptions.SpecialFiles.CREATE_OR_SKIP),
                     System.console() != null ? new Progress(err) : ProgressListener.NONE);
             ImageUnpacker.Result result;
             try {

@@ -27,7 +27,13 @@ public record ApplyOptions(
     /** Create them, or fail the layer if that is not possible. */
     CREATE_OR_FAIL,
     /** Never create them; report each as skipped. */
-    SKIP
+    SKIP,
+    /**
+     * Create them when the process may; otherwise an empty regular file in its place, with the
+     * entry's mode, time and (rootless) owner record, and a note: as umoci's rootless unpack fakes
+     * the devices it cannot make, so that the trees of the two agree.
+     */
+    CREATE_OR_PLACEHOLDER
   }
 
   /** Privileged defaults: owners set, 64 GiB, 10 million entries, paths up to 4096 characters. */

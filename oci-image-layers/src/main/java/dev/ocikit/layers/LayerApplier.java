@@ -679,6 +679,12 @@ public final class LayerApplier {
         if (options.specialFiles() == ApplyOptions.SpecialFiles.CREATE_OR_FAIL) {
           throw new LayerException(layer, name, "cannot create the " + kind(entry));
         }
+        if (options.specialFiles() == ApplyOptions.SpecialFiles.CREATE_OR_PLACEHOLDER) {
+          boolean modeSet = write(path, InputStream.nullInputStream(), 0, entry.getMode(), false);
+          metadata(path, entry, false, true, modeSet);
+          notes.add(name + ": " + kind(entry) + " made an empty file (cannot create it here)");
+          return;
+        }
         notes.add(name + ": " + kind(entry) + " skipped (cannot create it here)");
         return;
       }
