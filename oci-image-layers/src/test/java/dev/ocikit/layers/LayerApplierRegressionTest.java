@@ -226,6 +226,61 @@ class LayerApplierRegressionTest {
   }
 
   @Test
+  void aGzipLayerOfSeveralMembersWithAnEstargzLikeFooterUnpacksWhole() throws IOException {
+    // RFC 1952: a gzip file is members one after another. eStargz layers (docker buildx
+    // --compression estargz, nerdctl) are one member per file and a last, empty member whose
+    // extra field holds the TOC offset; parallel writers and `cat a.gz b.gz` make such streams
+    // too. Every member is read and the diff_id covers them all.
+    byte[] tar =
+        new LayerTar()
+            .file("a", "first member\n")
+            .file("dir/b", "x".repeat(5000))
+            .file("c", "last\n")
+            .bytes();
+    java.io.ByteArrayOutputStream blob = new java.io.ByteArrayOutputStream();
+    int[] cuts = {0, 700, 1500, tar.length}; // members split anywhere, even inside a header
+    for (int i = 0; i + 1 < cuts.length; i++) {
+      try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(blob)) {
+        gz.write(tar, cuts[i], cuts[i + 1] - cuts[i]);
+      }
+    }
+    // The footer: an empty member with FEXTRA ("SG" subfield, as estargz writes it).
+    byte[] payload = "0000000000001234STARGZ".getBytes(StandardCharsets.US_ASCII);
+    java.io.ByteArrayOutputStream footer = new java.io.ByteArrayOutputStream();
+    footer.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 4, 0, 0, 0, 0, 0, (byte) 0xff});
+    int xlen = 4 + payload.length;
+    footer.writeBytes(new byte[] {(byte) xlen, 0, 'S', 'G', (byte) payload.length, 0});
+    footer.writeBytes(payload);
+    footer.writeBytes(new byte[] {3, 0, 0, 0, 0, 0, 0, 0, 0, 0}); // empty deflate, CRC, ISIZE
+    blob.writeBytes(footer.toByteArray());
+    Path layout = dir.resolve("layout");
+    try (dev.ocikit.layout.OciLayout oci = dev.ocikit.layout.OciLayout.create(layout)) {
+      dev.ocikit.model.Descriptor layer =
+          oci.writeBlob(dev.ocikit.model.MediaType.IMAGE_LAYER_GZIP, blob.toByteArray());
+      dev.ocikit.model.Descriptor config =
+          oci.writeDocument(
+              dev.ocikit.model.ImageConfig.builder()
+                  .platform(dev.ocikit.model.Platform.of("linux", "amd64"))
+                  .rootfs(
+                      dev.ocikit.model.ImageConfig.RootFs.of(
+                          List.of(dev.ocikit.digest.Digest.sha256(tar))))
+                  .build());
+      oci.tag(
+          "t",
+          oci.writeDocument(
+              dev.ocikit.model.Manifest.builder().config(config).layers(List.of(layer)).build()));
+    }
+    LayerTar.unpack(layout, "t", dir.resolve("rootfs"), rootless);
+    Tree tree = Tree.of(dir.resolve("rootfs"));
+    assertThat(tree.node("a").size()).isEqualTo(13);
+    assertThat(tree.node("dir/b").size()).isEqualTo(5000);
+    assertThat(tree.node("c").size()).isEqualTo(5);
+    // The deep check reads it whole too (its diff_id).
+    var problems = dev.ocikit.layout.LayoutChecker.check(layout, true);
+    assertThat(dev.ocikit.layout.LayoutChecker.isValid(problems)).as(problems.toString()).isTrue();
+  }
+
+  @Test
   void aNonAsciiXattrValueKeepsItsBytes() throws IOException {
     // PAX records are UTF-8 (as Go's archive/tar writes xattr values, byte for byte): "ü" is
     // c3 bc, not the ISO-8859-1 fc.
