@@ -63,26 +63,7 @@ class MutatedDocumentsTest {
                   "--ref",
                   "latest"),
               List.of("validate", layout.toString(), "--deep"))) {
-        CliRun r = CliRun.run(command.toArray(String[]::new));
-        String what = command.get(0) + " after " + target + " " + change + ": " + r.err();
-        assertThat(r.status()).as(what).isBetween(0, 2);
-        List<String> lines = r.err().lines().filter(l -> !l.startsWith("ocikit: note: ")).toList();
-        if (!command.get(0).equals("validate")) {
-          assertThat(lines).as(what).hasSizeLessThanOrEqualTo(1);
-        }
-        for (String line : lines) {
-          assertThat(line)
-              .as(what)
-              .doesNotContain("Exception")
-              .doesNotContainPattern("\\b[A-Z][a-z]+Error\\b")
-              .doesNotContain("internal error")
-              .doesNotContain("\tat ")
-              .doesNotEndWith(": null");
-        }
-        if (r.status() != 0 && List.of("unpack", "bundle").contains(command.get(0))) {
-          assertThat(Path.of(command.get(2))).as(what + " leaves nothing").doesNotExist();
-        }
-        outcomes.merge(command.get(0) + " " + r.status(), 1, Integer::sum);
+        runChecked(command, "after " + target + " " + change, 2, outcomes);
       }
     }
     // The changes reach the checks: some are refused, some are harmless.
@@ -136,22 +117,11 @@ class MutatedDocumentsTest {
       refit(entry, put(layout, OciJson.mapper().writeValueAsBytes(manifest)));
       Files.write(indexFile, OciJson.mapper().writeValueAsBytes(index));
       Path out = dir.resolve("tu" + run);
-      CliRun r = CliRun.run("unpack", layout.toString(), out.toString(), "--ref", "latest");
-      String what = "unpack after " + (gzip ? "gzip" : "tar") + " bytes " + change + ": " + r.err();
-      assertThat(r.status()).as(what).isBetween(0, 1);
-      List<String> lines = r.err().lines().filter(l -> !l.startsWith("ocikit: note: ")).toList();
-      assertThat(lines).as(what).hasSizeLessThanOrEqualTo(1);
-      for (String line : lines) {
-        assertThat(line)
-            .as(what)
-            .doesNotContain("Exception")
-            .doesNotContainPattern("\\b[A-Z][a-z]+Error\\b")
-            .doesNotEndWith(": null");
-      }
-      if (r.status() != 0) {
-        assertThat(out).as(what + " leaves nothing").doesNotExist();
-      }
-      outcomes.merge("unpack " + r.status(), 1, Integer::sum);
+      runChecked(
+          List.of("unpack", layout.toString(), out.toString(), "--ref", "latest"),
+          "after " + (gzip ? "gzip" : "tar") + " bytes " + change,
+          1,
+          outcomes);
     }
     assertThat(outcomes.getOrDefault("unpack 1", 0)).as(outcomes.toString()).isPositive();
     // Nothing escaped: the only things in the work directory are the test's own.
@@ -198,27 +168,41 @@ class MutatedDocumentsTest {
               List.of("inspect", mutated.toString()),
               List.of("unpack", mutated.toString(), dir.resolve("au" + run).toString()),
               List.of("validate", mutated.toString(), "--deep"))) {
-        CliRun r = CliRun.run(command.toArray(String[]::new));
-        String what = command.get(0) + " after archive bytes " + change + ": " + r.err();
-        assertThat(r.status()).as(what).isBetween(0, 2);
-        List<String> lines = r.err().lines().filter(l -> !l.startsWith("ocikit: note: ")).toList();
-        if (!command.get(0).equals("validate")) {
-          assertThat(lines).as(what).hasSizeLessThanOrEqualTo(1);
-        }
-        for (String line : lines) {
-          assertThat(line)
-              .as(what)
-              .doesNotContain("Exception")
-              .doesNotContainPattern("\\b[A-Z][a-z]+Error\\b")
-              .doesNotEndWith(": null");
-        }
-        if (r.status() != 0 && command.get(0).equals("unpack")) {
-          assertThat(Path.of(command.get(2))).as(what + " leaves nothing").doesNotExist();
-        }
-        outcomes.merge(command.get(0) + " " + r.status(), 1, Integer::sum);
+        runChecked(command, "after archive bytes " + change, 2, outcomes);
       }
     }
     assertThat(outcomes.getOrDefault("unpack 1", 0)).as(outcomes.toString()).isPositive();
+  }
+
+  /**
+   * Runs {@code command} and checks what the command line promises whatever its input: a status of
+   * its own (0 to {@code maxStatus}); one line naming the problem (validate: one per problem),
+   * never an exception's name, a bare {@code null} or a trace; after a failed unpack or bundle,
+   * nothing at its DEST. Counts the status in {@code outcomes}.
+   */
+  private static void runChecked(
+      List<String> command, String change, int maxStatus, Map<String, Integer> outcomes) {
+    String name = command.get(0);
+    CliRun r = CliRun.run(command.toArray(String[]::new));
+    String what = name + " " + change + ": " + r.err();
+    assertThat(r.status()).as(what).isBetween(0, maxStatus);
+    List<String> lines = r.err().lines().filter(l -> !l.startsWith("ocikit: note: ")).toList();
+    if (!name.equals("validate")) {
+      assertThat(lines).as(what).hasSizeLessThanOrEqualTo(1);
+    }
+    for (String line : lines) {
+      assertThat(line)
+          .as(what)
+          .doesNotContain("Exception")
+          .doesNotContainPattern("\\b[A-Z][a-z]+Error\\b")
+          .doesNotContain("internal error")
+          .doesNotContain("\tat ")
+          .doesNotEndWith(": null");
+    }
+    if (r.status() != 0 && List.of("unpack", "bundle").contains(name)) {
+      assertThat(Path.of(command.get(2))).as(what + " leaves nothing").doesNotExist();
+    }
+    outcomes.merge(name + " " + r.status(), 1, Integer::sum);
   }
 
   /** Bytes that mean something in a tar header: octal digits, separators, NUL, type flags. */

@@ -254,22 +254,8 @@ class LayerApplierRegressionTest {
     footer.writeBytes(new byte[] {3, 0, 0, 0, 0, 0, 0, 0, 0, 0}); // empty deflate, CRC, ISIZE
     blob.writeBytes(footer.toByteArray());
     Path layout = dir.resolve("layout");
-    try (dev.ocikit.layout.OciLayout oci = dev.ocikit.layout.OciLayout.create(layout)) {
-      dev.ocikit.model.Descriptor layer =
-          oci.writeBlob(dev.ocikit.model.MediaType.IMAGE_LAYER_GZIP, blob.toByteArray());
-      dev.ocikit.model.Descriptor config =
-          oci.writeDocument(
-              dev.ocikit.model.ImageConfig.builder()
-                  .platform(dev.ocikit.model.Platform.of("linux", "amd64"))
-                  .rootfs(
-                      dev.ocikit.model.ImageConfig.RootFs.of(
-                          List.of(dev.ocikit.digest.Digest.sha256(tar))))
-                  .build());
-      oci.tag(
-          "t",
-          oci.writeDocument(
-              dev.ocikit.model.Manifest.builder().config(config).layers(List.of(layer)).build()));
-    }
+    LayerTar.writeImageOfBlob(
+        layout, "t", dev.ocikit.model.MediaType.IMAGE_LAYER_GZIP, blob.toByteArray(), tar);
     LayerTar.unpack(layout, "t", dir.resolve("rootfs"), rootless);
     Tree tree = Tree.of(dir.resolve("rootfs"));
     assertThat(tree.node("a").size()).isEqualTo(13);
@@ -334,22 +320,8 @@ class LayerApplierRegressionTest {
     blob.writeBytes(skippable);
     blob.writeBytes(com.github.luben.zstd.Zstd.compress(Arrays.copyOfRange(tar, half, tar.length)));
     Path layout = dir.resolve("layout");
-    try (dev.ocikit.layout.OciLayout oci = dev.ocikit.layout.OciLayout.openOrCreate(layout)) {
-      dev.ocikit.model.Descriptor layer =
-          oci.writeBlob(dev.ocikit.model.MediaType.IMAGE_LAYER_ZSTD, blob.toByteArray());
-      dev.ocikit.model.Descriptor config =
-          oci.writeDocument(
-              dev.ocikit.model.ImageConfig.builder()
-                  .platform(dev.ocikit.model.Platform.of("linux", "amd64"))
-                  .rootfs(
-                      dev.ocikit.model.ImageConfig.RootFs.of(
-                          List.of(dev.ocikit.digest.Digest.sha256(tar))))
-                  .build());
-      oci.tag(
-          "t",
-          oci.writeDocument(
-              dev.ocikit.model.Manifest.builder().config(config).layers(List.of(layer)).build()));
-    }
+    LayerTar.writeImageOfBlob(
+        layout, "t", dev.ocikit.model.MediaType.IMAGE_LAYER_ZSTD, blob.toByteArray(), tar);
     Path target = dir.resolve("rootfs");
     LayerTar.unpack(layout, "t", target, rootless);
     assertThat(java.nio.file.Files.readString(target.resolve("a"))).isEqualTo("one\n");

@@ -182,6 +182,26 @@ public final class LayerTar {
     }
   }
 
+  /**
+   * Writes an image of one layer whose blob is {@code blob} as it is (of the media type {@code
+   * mediaType}), its diff_id that of {@code tar}, to the layout at {@code layout} (created if need
+   * be), tagged {@code tag}: for blobs no compressor here writes.
+   */
+  public static void writeImageOfBlob(
+      Path layout, String tag, String mediaType, byte[] blob, byte[] tar) throws IOException {
+    try (OciLayout oci = OciLayout.openOrCreate(layout)) {
+      Descriptor layer = oci.writeBlob(mediaType, blob);
+      Descriptor config =
+          oci.writeDocument(
+              ImageConfig.builder()
+                  .platform(Platform.of("linux", "amd64"))
+                  .rootfs(ImageConfig.RootFs.of(List.of(Digest.sha256(tar))))
+                  .build());
+      oci.tag(
+          tag, oci.writeDocument(Manifest.builder().config(config).layers(List.of(layer)).build()));
+    }
+  }
+
   /** Unpacks the image {@code tag} of the layout at {@code layout} into {@code target}. */
   public static ImageUnpacker.Result unpack(Path layout, String tag, Path target, boolean rootless)
       throws IOException {
