@@ -244,11 +244,8 @@ public final class Rootfs {
     todo.push(root);
     while (!todo.isEmpty()) {
       Path dir = todo.pop();
-      int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
-      if ((mode & 0700) != 0700) {
-        // By path: a directory found with lstat (the JVM's no-follow chmod opens it first,
-        // which its unprivileged owner cannot do while it is closed).
-        Files.setAttribute(dir, "unix:mode", mode | 0700);
+      int mode = openToOwner(dir);
+      if (mode >= 0) {
         opened.put(dir, mode);
       }
       try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
@@ -261,6 +258,21 @@ public final class Rootfs {
       }
     }
     return opened;
+  }
+
+  /**
+   * Gives {@code dir}, a directory found with {@code lstat}, read, write and search permission for
+   * its owner when it lacks any; its permission bits before, or -1 when it had them all.
+   */
+  private static int openToOwner(Path dir) throws IOException {
+    int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+    if ((mode & 0700) == 0700) {
+      return -1;
+    }
+    // By path: the JVM's no-follow chmod opens the directory first, which its unprivileged owner
+    // cannot do while it is closed.
+    Files.setAttribute(dir, "unix:mode", mode | 0700);
+    return mode;
   }
 
   /** Too many symbolic links met resolving a path: a loop. */
@@ -321,12 +333,7 @@ public final class Rootfs {
       Path dir = open.pop();
       emptied.push(dir);
       try {
-        int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        if ((mode & 0700) != 0700) {
-          // By path: a directory found with lstat (the JVM's no-follow chmod opens it first,
-          // which its unprivileged owner cannot do while it is closed).
-          Files.setAttribute(dir, "unix:mode", (mode & 07777) | 0700);
-        }
+        openToOwner(dir);
         try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
           for (Path child : children) {
             BasicFileAttributes a = attributes(child);
