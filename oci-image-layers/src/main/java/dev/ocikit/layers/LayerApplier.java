@@ -110,6 +110,26 @@ public final class LayerApplier {
     return -1;
   }
 
+  /** How a file is created: new, never an existing one, never through a link. */
+  private static final Set<java.nio.file.OpenOption> CREATE_NEW =
+      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+
+  /** The file attribute of each set of permission bits, made when first needed. */
+  private static final java.nio.file.attribute.FileAttribute<?>[] CREATE_PERMISSIONS =
+      new java.nio.file.attribute.FileAttribute<?>[01000];
+
+  /** The permissions of {@code mode} as a file attribute for creating a file or directory. */
+  private static java.nio.file.attribute.FileAttribute<?> createWith(int mode) {
+    int bits = mode & 0777;
+    java.nio.file.attribute.FileAttribute<?> a = CREATE_PERMISSIONS[bits];
+    if (a == null) {
+      // Immutable: threads that race here make equal ones.
+      a = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(permissions(bits));
+      CREATE_PERMISSIONS[bits] = a;
+    }
+    return a;
+  }
+
   private static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
     java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
         java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
@@ -308,6 +328,9 @@ public final class LayerApplier {
     /** New small files are written on a thread of their own, in order. */
     private final BackgroundWrites writes;
 
+    /** The arrays that carry small files' content to {@link #writes}, reused. */
+    private final BufferPool buffers = new BufferPool(BACKGROUND_FILE, 2 * BACKGROUND_BYTES);
+
     /** Paths handed to {@link #writes} since the last {@link #sync()}. */
     private final Set<Path> pending = new HashSet<>();
 
@@ -444,13 +467,15 @@ public final class LayerApplier {
         long size = LayerReader.contentSize(entry);
         if (size <= BACKGROUND_FILE && !entry.isSparse() && nothingAt(path)) {
           // A new small file where nothing is: written in the background, in order.
-          byte[] data = new byte[(int) size];
-          if (content.readNBytes(data, 0, data.length) != data.length) {
+          int length = (int) size;
+          byte[] data = buffers.take(length);
+          if (content.readNBytes(data, 0, length) != length) {
+            buffers.give(data);
             throw new LayerException(layer, name, "the tar ends inside this file");
           }
           boolean owned = ownedAsCreated(parent);
           pending.add(path);
-          writes.submit(() -> writeInBackground(path, entry, data, owned), size);
+          writes.submit(() -> writeInBackground(path, entry, data, length, owned), size);
           markAdded(path);
           return;
         }
@@ -476,16 +501,19 @@ public final class LayerApplier {
       return (startedEmpty && !added.contains(rel(path))) || Rootfs.attributes(path) == null;
     }
 
-    private void writeInBackground(Path path, TarArchiveEntry entry, byte[] data, boolean owned)
+    private void writeInBackground(
+        Path path, TarArchiveEntry entry, byte[] data, int length, boolean owned)
         throws IOException {
       try {
         boolean modeSet;
         try (FileChannel out = create(path, entry.getMode())) {
-          ByteBuffer b = ByteBuffer.wrap(data);
+          ByteBuffer b = ByteBuffer.wrap(data, 0, length);
           while (b.hasRemaining()) {
             out.write(b);
           }
           modeSet = modeGivenAtCreation(entry.getMode());
+        } finally {
+          buffers.give(data);
         }
         metadata(path, entry, false, owned, modeSet);
       } catch (LayerException | InterruptedIOException e) {
@@ -516,9 +544,7 @@ public final class LayerApplier {
         if (perms == 0777) {
           Files.createDirectory(path);
         } else {
-          Files.createDirectory(
-              path,
-              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(permissions(perms)));
+          Files.createDirectory(path, createWith(perms));
         }
       } catch (java.nio.file.FileAlreadyExistsException e) {
         return false;
@@ -811,11 +837,7 @@ public final class LayerApplier {
 
     /** A new file (never an existing one, never through a link) with the entry's permissions. */
     private FileChannel create(Path path, int mode) throws IOException {
-      return FileChannel.open(
-          path,
-          java.util.Set.<java.nio.file.OpenOption>of(
-              StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(permissions(mode)));
+      return FileChannel.open(path, CREATE_NEW, createWith(mode));
     }
 
     /**

@@ -66,7 +66,7 @@ public final class Rootfs {
         create,
         created,
         false,
-        String.join("/", components));
+        components);
   }
 
   /**
@@ -77,17 +77,19 @@ public final class Rootfs {
    * @throws FileSystemLoopException after {@value #MAX_LINK_HOPS} links (a loop)
    */
   public @Nullable Path follow(String path) throws IOException {
-    return walk(new ArrayDeque<>(List.of(path.split("/"))), false, d -> {}, true, path);
+    return walk(new ArrayDeque<>(List.of(path.split("/"))), false, d -> {}, true, List.of(path));
   }
 
   /**
    * Walks {@code todo} from the root, links followed; {@code toEnd}: the last component is part of
-   * the walk (it may be a file) rather than left to the caller.
+   * the walk (it may be a file) rather than left to the caller; {@code what}, joined with {@code
+   * /}, names the lookup in an error.
    */
   private @Nullable Path walk(
-      Deque<String> todo, boolean create, Created created, boolean toEnd, String what)
+      Deque<String> todo, boolean create, Created created, boolean toEnd, List<String> what)
       throws IOException {
     List<String> at = new ArrayList<>();
+    Path here = root; // the path of at
     int hops = 0;
     while (!todo.isEmpty()) {
       String c = todo.pollFirst();
@@ -97,10 +99,11 @@ public final class Rootfs {
       if (c.equals("..")) {
         if (!at.isEmpty()) {
           at.remove(at.size() - 1); // clamped at the root
+          here = resolve(at);
         }
         continue;
       }
-      Path next = resolve(at).resolve(c);
+      Path next = here.resolve(c);
       BasicFileAttributes a = attributes(next);
       if (a == null) {
         if (!create) {
@@ -113,13 +116,15 @@ public final class Rootfs {
         Files.createDirectory(next);
         created.directory(next);
         at.add(c);
+        here = next;
       } else if (a.isSymbolicLink()) {
         if (++hops > MAX_LINK_HOPS) {
-          throw new LinkLoopException(what);
+          throw new LinkLoopException(String.join("/", what));
         }
         String target = Files.readSymbolicLink(next).toString();
         if (target.startsWith("/")) {
           at.clear();
+          here = root;
         }
         String[] parts = target.split("/");
         for (int i = parts.length - 1; i >= 0; i--) {
@@ -128,6 +133,7 @@ public final class Rootfs {
       } else if (a.isDirectory()
           || (toEnd && todo.stream().allMatch(r -> r.isEmpty() || r.equals(".")))) {
         at.add(c);
+        here = next;
       } else {
         if (!create) {
           return null;
@@ -140,9 +146,10 @@ public final class Rootfs {
         Files.createDirectory(next);
         created.directory(next);
         at.add(c);
+        here = next;
       }
     }
-    return resolve(at);
+    return here;
   }
 
   private Path resolve(List<String> components) {

@@ -118,11 +118,21 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
   public TarArchiveEntry getNextEntry() throws IOException {
     if (depth == 0) {
       // The rest of the current entry is data, not header: passed over outside the count.
-      if (getCurrentEntry() != null) {
+      TarArchiveEntry current = getCurrentEntry();
+      if (current != null) {
         guard.discard = true;
         try {
           while (super.read(drain, 0, drain.length) >= 0) {
             // passed over
+          }
+          if (!current.isSparse()) {
+            // So is the padding to the end of its last record, here, for commons-compress would
+            // pass over the entry's end and padding with a new 8 KiB array each (two per file
+            // of an unpack). Its count of bytes read is the position in the tar (header records
+            // and data so far, a sparse file's holes aside), so the padding is what lacks to a
+            // whole record.
+            skipPadding();
+            setCurrentEntry(null);
           }
         } finally {
           guard.discard = false;
@@ -171,6 +181,23 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
   }
 
   /**
+   * Passes over the rest of the record that the entry's data ends in, as commons-compress would.
+   */
+  private void skipPadding() throws IOException {
+    int record = getRecordSize();
+    long padding = (record - getBytesRead() % record) % record;
+    long left = padding;
+    while (left > 0) {
+      int n = guard.read(drain, 0, (int) Math.min(drain.length, left));
+      if (n < 0) {
+        throw new IOException("Truncated TAR archive"); // commons-compress's words for it
+      }
+      left -= n;
+    }
+    count(padding);
+  }
+
+  /**
    * Decodes the name and link target of {@code entry} as UTF-8: those of its header fields and GNU
    * long names, which commons-compress has read as ISO-8859-1, from their bytes; those of PAX
    * {@code path} and {@code linkpath} records (which it decodes as UTF-8 itself) checked against
@@ -198,6 +225,9 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
   }
 
   private String decode(String read, byte @Nullable [] paxValue, String what) throws IOException {
+    if (paxValue == null && ascii(read)) {
+      return read; // the same in ISO-8859-1 and UTF-8: most names are
+    }
     byte[] bytes = paxValue != null ? paxValue : read.getBytes(StandardCharsets.ISO_8859_1);
     try {
       String text =
@@ -220,6 +250,15 @@ public final class HeaderLimitedTarInputStream extends TarArchiveInputStream {
               + "\" is not UTF-8: the JVM names files with text, so it could only create another"
               + " name (Go's archive/tar keeps the bytes), and it is refused");
     }
+  }
+
+  private static boolean ascii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code bytes} as text, each byte that is not printable ASCII as {@code \xNN}. */

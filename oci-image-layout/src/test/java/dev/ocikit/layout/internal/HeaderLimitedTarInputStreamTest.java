@@ -171,4 +171,57 @@ class HeaderLimitedTarInputStreamTest {
           .containsExactly("spärse");
     }
   }
+
+  /** A tar of files named by their sizes, each of bytes counting up from its size. */
+  private static byte[] filesOfSizes(int... sizes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(out)) {
+      for (int size : sizes) {
+        TarArchiveEntry e = new TarArchiveEntry("f" + size);
+        e.setSize(size);
+        t.putArchiveEntry(e);
+        for (int i = 0; i < size; i++) {
+          t.write(size + i);
+        }
+        t.closeArchiveEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void entriesReadInPartOrNotAtAllAreFollowedByTheRightNextEntry() throws IOException {
+    int[] sizes = {0, 1, 511, 512, 513, 1024, 10_000, 3};
+    byte[] tar = filesOfSizes(sizes);
+    for (int readAtMost : new int[] {0, 1, 100, Integer.MAX_VALUE}) {
+      try (HeaderLimitedTarInputStream in =
+          new HeaderLimitedTarInputStream(new ByteArrayInputStream(tar), IOException::new)) {
+        for (int size : sizes) {
+          TarArchiveEntry e = in.getNextEntry();
+          assertThat(e.getName()).isEqualTo("f" + size);
+          byte[] data = in.readNBytes(Math.min(size, readAtMost));
+          for (int i = 0; i < data.length; i++) {
+            assertThat(data[i]).isEqualTo((byte) (size + i));
+          }
+          // the padding after the data is passed over here, not by commons-compress
+          assertThat(in.getBytesRead()).isLessThanOrEqualTo(tar.length);
+        }
+        assertThat(in.getNextEntry()).isNull();
+      }
+    }
+  }
+
+  @Test
+  void aTarCutInsideTheLastRecordsPaddingIsTruncated() throws IOException {
+    byte[] tar = filesOfSizes(1, 2);
+    // the header of f1, its byte, and 10 of the 511 bytes of padding
+    byte[] cut = java.util.Arrays.copyOf(tar, 512 + 1 + 10);
+    try (HeaderLimitedTarInputStream in =
+        new HeaderLimitedTarInputStream(new ByteArrayInputStream(cut), IOException::new)) {
+      assertThat(in.getNextEntry().getName()).isEqualTo("f1");
+      assertThatThrownBy(in::getNextEntry)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("Truncated TAR archive");
+    }
+  }
 }
