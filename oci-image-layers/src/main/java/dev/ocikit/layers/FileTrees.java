@@ -252,28 +252,24 @@ final class FileTrees {
   }
 
   /**
-   * The {@code security.capability} xattrs of the regular files under a tree, read by one {@code
-   * getfattr -R} run (the JVM cannot read {@code security.*}), started by {@link #start} and
-   * collected by {@link #get}, so that it runs beside the walk. Without {@code getfattr}, none.
+   * The {@code security.capability} xattrs of executable regular files, read by {@code getfattr}
+   * (the JVM cannot read {@code security.*}); without {@code getfattr}, none.
    */
   static final class Capabilities {
     static final String XATTR = "security.capability";
 
-    private final @Nullable Process process;
-    private @Nullable Map<Path, byte[]> found;
+    private final Process process;
 
-    /** None (no tree read). */
-    static final Capabilities NONE = new Capabilities(null);
-
-    private Capabilities(@Nullable Process process) {
+    private Capabilities(Process process) {
       this.process = process;
-      this.found = process == null ? Map.of() : null;
     }
 
-    /** Starts reading the capabilities under {@code root}. */
-    static Capabilities start(Path root) {
-      Process p = getfattr(List.of("-R", root.toAbsolutePath().normalize().toString()));
-      return p == null ? NONE : new Capabilities(p);
+    /**
+     * Whether the capabilities of {@code node} count: those of an executable regular file (the
+     * kernel looks at a file's capabilities only when it executes it).
+     */
+    static boolean count(Node node) {
+      return node.type() == Type.FILE && (node.mode() & 0111) != 0;
     }
 
     /**
@@ -321,12 +317,8 @@ final class FileTrees {
     }
 
     /** The capabilities found, by absolute normalised path. */
-    Map<Path, byte[]> get() throws IOException {
-      if (found != null) {
-        return found;
-      }
+    private Map<Path, byte[]> get() throws IOException {
       Map<Path, byte[]> out = new java.util.HashMap<>();
-      Process process = java.util.Objects.requireNonNull(this.process);
       try (java.io.BufferedReader r =
           new java.io.BufferedReader(
               new java.io.InputStreamReader(
@@ -351,17 +343,25 @@ final class FileTrees {
       } finally {
         process.destroy();
       }
-      found = out;
       return out;
     }
 
-    /** {@code node} with its capability, if it has one (an executable regular file). */
-    Node apply(Node node) throws IOException {
-      if (node.type() != Type.FILE || (node.mode() & 0111) == 0) {
-        return node; // as for a tree: the capabilities of executables
+    /**
+     * The capability of {@code node} in {@code found} (read by {@link #of(List)}), or null when it
+     * has none or its capabilities do not {@link #count}.
+     */
+    static byte @Nullable [] of(Node node, Map<Path, byte[]> found) {
+      if (!count(node) || found.isEmpty()) {
+        return null;
       }
-      byte[] value = get().get(node.file().toAbsolutePath().normalize());
-      if (value == null || value.length == 0) {
+      byte[] value = found.get(node.file().toAbsolutePath().normalize());
+      return value == null || value.length == 0 ? null : value;
+    }
+
+    /** {@code node} with its capability in {@code found}, if it has one. */
+    static Node apply(Node node, Map<Path, byte[]> found) {
+      byte[] value = of(node, found);
+      if (value == null) {
         return node;
       }
       Map<String, XattrValue> x = new TreeMap<>(node.xattrs());

@@ -158,7 +158,7 @@ public final class LayerWriter {
         prefix,
         n -> {
           add(new Item(n.entry(), n.inode(), true));
-          if (n.type() == LayerEntry.Type.FILE && (n.mode() & 0111) != 0) {
+          if (FileTrees.Capabilities.count(n)) {
             executables.add(n.file());
           }
         },

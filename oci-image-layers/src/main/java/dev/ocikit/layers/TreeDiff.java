@@ -55,10 +55,16 @@ final class TreeDiff {
   /** Unchanged paths, in both trees, linked in either: their link groups are checked last. */
   private final Map<String, Node> linkedUnchanged = new TreeMap<>();
 
-  /** The file capabilities of each tree (getfattr; the JVM cannot read them). */
-  private FileTrees.Capabilities lowerCaps = FileTrees.Capabilities.NONE;
+  /** The executable regular files of the upper tree: those whose capabilities count. */
+  private final List<Path> upperExecutables = new ArrayList<>();
 
-  private FileTrees.Capabilities upperCaps = FileTrees.Capabilities.NONE;
+  /**
+   * Executables the same in both trees but for their capabilities, which are read after the walk.
+   */
+  private final List<Node[]> capabilitiesToCompare = new ArrayList<>();
+
+  /** The file capabilities of the upper tree's executables, by absolute normalised path. */
+  private Map<Path, byte[]> upperCapabilities = Map.of();
 
   /**
    * Whether the lower tree was unpacked rootless (its owners read as {@link
@@ -74,9 +80,8 @@ final class TreeDiff {
 
   /** Compares the trees under {@code lower} and {@code upper}. */
   void compare(Path lower, Path upper) throws IOException {
-    lowerCaps = FileTrees.Capabilities.start(lower);
-    upperCaps = FileTrees.Capabilities.start(upper);
     compare(lower, upper, "");
+    capabilities();
     hardlinks();
     parents();
   }
@@ -85,7 +90,7 @@ final class TreeDiff {
   List<Change> changes() {
     List<Change> out = new ArrayList<>(emitted.size() + deleted.size());
     for (Node n : emitted.values()) {
-      out.add(new Change(n.entry(), n.inode()));
+      out.add(new Change(FileTrees.Capabilities.apply(n, upperCapabilities).entry(), n.inode()));
     }
     for (String d : deleted) {
       out.add(new Change(LayerEntry.whiteout(d), null));
@@ -107,8 +112,6 @@ final class TreeDiff {
       String path = at.isEmpty() ? name.getKey() : at + "/" + name.getKey();
       Node l = lf == null ? null : FileTrees.read(lf, path, lowerNotes, lowerRootless);
       Node u = uf == null ? null : FileTrees.read(uf, path, notes, options.rootless());
-      l = l == null ? null : lowerCaps.apply(l);
-      u = u == null ? null : upperCaps.apply(u);
       if (l != null && l.inode() != null) {
         lowerGroups.computeIfAbsent(l.inode(), k -> new ArrayList<>()).add(path);
         lowerInode.put(path, l.inode());
@@ -128,9 +131,8 @@ final class TreeDiff {
               u.file(),
               u.path(),
               n -> {
-                Node c = upperCaps.apply(n);
-                track(c);
-                emit(c);
+                track(n);
+                emit(n);
               },
               notes,
               options.rootless());
@@ -139,8 +141,13 @@ final class TreeDiff {
       }
       if (differs(l, u)) {
         emit(u);
-      } else if (u.type() != Type.DIRECTORY && (l.inode() != null || u.inode() != null)) {
-        linkedUnchanged.put(path, u);
+      } else {
+        if (FileTrees.Capabilities.count(u)) {
+          capabilitiesToCompare.add(new Node[] {l, u}); // the same mode: both executables
+        }
+        if (u.type() != Type.DIRECTORY && (l.inode() != null || u.inode() != null)) {
+          linkedUnchanged.put(path, u);
+        }
       }
       if (u.type() == Type.DIRECTORY) {
         compare(l.file(), u.file(), path);
@@ -149,6 +156,9 @@ final class TreeDiff {
   }
 
   private void track(Node u) {
+    if (FileTrees.Capabilities.count(u)) {
+      upperExecutables.add(u.file());
+    }
     if (u.inode() != null) {
       upperGroups.computeIfAbsent(u.inode(), k -> new ArrayList<>()).add(u.path());
       upperLinked.put(u.path(), u);
@@ -183,6 +193,31 @@ final class TreeDiff {
       case CHAR_DEVICE, BLOCK_DEVICE -> l.major() != u.major() || l.minor() != u.minor();
       default -> false;
     };
+  }
+
+  /**
+   * Reads the file capabilities of the upper tree's executables, and of the lower executables that
+   * are otherwise unchanged, which are changed when theirs differ. getfattr runs on executables
+   * only (the kernel looks at a file's capabilities only when it executes it), after the walk, as
+   * {@link LayerWriter#addTree} reads them: trees without executables start no process.
+   */
+  private void capabilities() throws IOException {
+    upperCapabilities = FileTrees.Capabilities.of(upperExecutables);
+    if (capabilitiesToCompare.isEmpty()) {
+      return;
+    }
+    List<Path> lowerFiles = new ArrayList<>(capabilitiesToCompare.size());
+    for (Node[] pair : capabilitiesToCompare) {
+      lowerFiles.add(pair[0].file());
+    }
+    Map<Path, byte[]> lowerCapabilities = FileTrees.Capabilities.of(lowerFiles);
+    for (Node[] pair : capabilitiesToCompare) {
+      if (!java.util.Arrays.equals(
+          FileTrees.Capabilities.of(pair[0], lowerCapabilities),
+          FileTrees.Capabilities.of(pair[1], upperCapabilities))) {
+        emit(pair[1]);
+      }
+    }
   }
 
   /**

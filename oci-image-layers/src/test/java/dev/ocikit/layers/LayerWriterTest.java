@@ -867,4 +867,82 @@ class LayerWriterTest {
 
     assertThat(names(entries)).contains("ping").doesNotContain("other");
   }
+
+  private static final String NET_RAW = "0x0100000200200000000000000000000000000000";
+  private static final String SET_UID = "0x0100000280000000000000000000000000000000";
+
+  /** Makes {@code file} an executable of content {@code content}, its mtime T0. */
+  private static Path executable(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+    Files.setPosixFilePermissions(
+        file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(T0));
+    return file;
+  }
+
+  private void setCapability(Path file, String hex) throws IOException {
+    Tools.run(dir, List.of("setfattr", "-n", "security.capability", "-v", hex, file.toString()));
+  }
+
+  @Test
+  void aDiffComparesTheCapabilitiesOfExecutablesAndWritesThoseOfTheUpperTree() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(ROOT, "only a privileged process sets them");
+    Tools.require("setfattr");
+    Tools.require("getfattr");
+    Path lower = Files.createDirectories(dir.resolve("lower"));
+    Path upper = Files.createDirectories(dir.resolve("upper"));
+    for (Path t : List.of(lower, upper)) {
+      executable(t.resolve("bin/same"), "s"); // the same capability in both: unchanged
+      executable(t.resolve("bin/dropped"), "d"); // has one below only: changed
+      executable(t.resolve("bin/other"), "o"); // another one above: changed
+      executable(t.resolve("bin/content"), "c"); // new content, the same capability
+      Files.setLastModifiedTime(t.resolve("bin"), java.nio.file.attribute.FileTime.from(T0));
+    }
+    Files.writeString(upper.resolve("bin/content"), "C");
+    Files.setLastModifiedTime(
+        upper.resolve("bin/content"), java.nio.file.attribute.FileTime.from(T0));
+    executable(upper.resolve("new/ping"), "p"); // added, with one
+    for (Path t : List.of(lower, upper)) {
+      setCapability(t.resolve("bin/same"), NET_RAW);
+      setCapability(t.resolve("bin/content"), NET_RAW);
+    }
+    setCapability(lower.resolve("bin/dropped"), NET_RAW);
+    setCapability(lower.resolve("bin/other"), NET_RAW);
+    setCapability(upper.resolve("bin/other"), SET_UID);
+    setCapability(upper.resolve("new/ping"), NET_RAW);
+
+    Map<String, Map<String, byte[]>> xattrs =
+        rawXattrs(bytes(new LayerWriter(PLAIN).addChanges(lower, upper)));
+
+    assertThat(xattrs.keySet())
+        .containsExactlyInAnyOrder(
+            "bin/", "bin/dropped", "bin/other", "bin/content", "new/", "new/ping");
+    assertThat(xattrs.get("bin/dropped")).isEmpty();
+    assertThat(xattrs.get("bin/other").get("security.capability"))
+        .isEqualTo(HexFormat.of().parseHex(SET_UID.substring(2)));
+    assertThat(xattrs.get("bin/content").get("security.capability"))
+        .isEqualTo(HexFormat.of().parseHex(NET_RAW.substring(2)));
+    assertThat(xattrs.get("new/ping").get("security.capability"))
+        .isEqualTo(HexFormat.of().parseHex(NET_RAW.substring(2)));
+  }
+
+  @Test
+  void capabilitiesOfFilesThatAreNotExecutableCountForNeitherTreeNorDiff() throws IOException {
+    // The kernel looks at a file's capabilities only when it executes it: those of a file no one
+    // may execute are not recorded, and a change of them alone is no change.
+    org.junit.jupiter.api.Assumptions.assumeTrue(ROOT, "only a privileged process sets them");
+    Tools.require("setfattr");
+    Tools.require("getfattr");
+    Path lower = Files.createDirectories(dir.resolve("lower"));
+    Path upper = Files.createDirectories(dir.resolve("upper"));
+    for (Path t : List.of(lower, upper)) {
+      Files.writeString(t.resolve("data"), "d");
+      Files.setLastModifiedTime(t.resolve("data"), java.nio.file.attribute.FileTime.from(T0));
+    }
+    setCapability(upper.resolve("data"), NET_RAW);
+
+    assertThat(tarEntries(bytes(new LayerWriter(PLAIN).addChanges(lower, upper)))).isEmpty();
+    assertThat(rawXattrs(bytes(new LayerWriter(PLAIN).addTree(upper))).get("data")).isEmpty();
+  }
 }
