@@ -125,7 +125,12 @@ final class BackgroundWrites implements AutoCloseable {
         next = queue.pollFirst();
         queuedBytes -= next.bytes();
         running = true;
-        changed.signalAll();
+        if (queuedBytes <= maxBytes / 2) {
+          // Room for the applier, waiting in submit when the queue was full: woken once half
+          // of it is written, it queues many files at once, rather than one per file written
+          // (a wake-up and a wait, two context switches, per file).
+          changed.signalAll();
+        }
       } finally {
         lock.unlock();
       }
@@ -144,7 +149,9 @@ final class BackgroundWrites implements AutoCloseable {
           queuedBytes = 0;
           closed = true;
         }
-        changed.signalAll();
+        if (failed != null || queue.isEmpty()) {
+          changed.signalAll(); // for sync(), which waits until every write is done
+        }
       } finally {
         lock.unlock();
       }
