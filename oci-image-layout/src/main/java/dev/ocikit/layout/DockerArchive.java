@@ -472,8 +472,7 @@ public final class DockerArchive implements ImageLayout, Closeable {
         }
       }
     }
-    throw LayoutException.notFound(
-        location(), "no ref \"" + ref + "\"; the refs are: " + Resolver.listed(refs()));
+    throw LayoutException.notFound(location(), Resolver.noRef(ref, refs()));
   }
 
   /** Closes the tar file; streams still open on it fail from then on. */

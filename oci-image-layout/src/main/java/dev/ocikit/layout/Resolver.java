@@ -73,8 +73,7 @@ final class Resolver {
         }
       }
       if (entries.isEmpty()) {
-        throw LayoutException.notFound(
-            layout.location(), "no ref \"" + ref + "\"; the refs are: " + listed(refs(layout)));
+        throw LayoutException.notFound(layout.location(), noRef(ref, refs(layout)));
       }
       refName = ref;
     }
@@ -85,6 +84,14 @@ final class Resolver {
    * Ref names for a message: at most {@value #LISTED} of them, each cut to 100 characters, so that
    * a hostile index cannot make an error message of megabytes.
    */
+  /** The reason for an error about {@code ref}, not among a layout's {@code refs}. */
+  static String noRef(String ref, List<String> refs) {
+    return "no ref \""
+        + ref
+        + "\"; "
+        + (refs.isEmpty() ? "it has no ref names" : "the refs are: " + listed(refs));
+  }
+
   static String listed(List<String> refs) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < Math.min(refs.size(), LISTED); i++) {

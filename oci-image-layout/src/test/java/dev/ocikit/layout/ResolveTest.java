@@ -94,6 +94,14 @@ class ResolveTest {
   }
 
   @Test
+  void anUnknownRefInALayoutWithoutRefsSaysItHasNone() throws IOException {
+    OciLayout empty = OciLayout.create(dir.resolve("empty"));
+    assertThatThrownBy(() -> empty.resolve("base", null))
+        .isInstanceOfSatisfying(LayoutException.class, e -> assertThat(e.notFound()).isTrue())
+        .hasMessageEndingWith("no ref \"base\"; it has no ref names");
+  }
+
+  @Test
   void nestedIndexesAreWalkedByPlatform() throws IOException {
     OciLayout layout = OciLayout.create(dir.resolve("multi"));
     Descriptor amd64 = image(layout, Platform.of("linux", "amd64"));
