@@ -121,6 +121,15 @@ public final class BundleCreator {
   /** Makes sure {@code bundle} is an empty directory; true when it had to be created. */
   private static boolean prepare(Path bundle) throws IOException {
     if (Files.exists(bundle, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.isSymbolicLink(bundle)) {
+        // Not followed: what is unpacked stays in the directory named, which a link is not.
+        throw new java.nio.file.FileSystemException(
+            bundle.toString(),
+            null,
+            "is a symbolic link (to "
+                + Files.readSymbolicLink(bundle)
+                + "); name the directory itself");
+      }
       if (!Files.isDirectory(bundle, LinkOption.NOFOLLOW_LINKS)) {
         throw new java.nio.file.FileSystemException(
             bundle.toString(), null, "exists and is not a directory");

@@ -119,6 +119,15 @@ public final class ImageUnpacker {
   /** An absent target is made (true); an existing one must be an empty directory. */
   private static boolean prepare(Path target) throws IOException {
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.isSymbolicLink(target)) {
+        // Not followed: what is unpacked stays in the directory named, which a link is not.
+        throw new java.nio.file.FileSystemException(
+            target.toString(),
+            null,
+            "is a symbolic link (to "
+                + Files.readSymbolicLink(target)
+                + "); name the directory itself");
+      }
       if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         throw new java.nio.file.FileSystemException(
             target.toString(), null, "exists and is not a directory");

@@ -75,7 +75,7 @@ class BundleCreatorTest {
   }
 
   @Test
-  void anEmptyDirectoryIsFineANonEmptyOneIsNot() throws IOException {
+  void anEmptyDirectoryIsFineANonEmptyOneOrALinkToOneIsNot() throws IOException {
     Path layout = layout("1000");
     Path bundle = Files.createDirectory(dir.resolve("empty"));
     create(layout, bundle);
@@ -83,6 +83,12 @@ class BundleCreatorTest {
     assertThatThrownBy(() -> create(layout, bundle))
         .isInstanceOf(java.nio.file.FileSystemException.class)
         .hasMessageContaining("not empty");
+    Path link =
+        Files.createSymbolicLink(dir.resolve("link"), Files.createDirectory(dir.resolve("e")));
+    assertThatThrownBy(() -> create(layout, link))
+        .isInstanceOf(java.nio.file.FileSystemException.class)
+        .hasMessageContaining("is a symbolic link");
+    assertThat(dir.resolve("e")).isEmptyDirectory();
   }
 
   @Test

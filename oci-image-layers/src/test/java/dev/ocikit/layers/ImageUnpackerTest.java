@@ -63,4 +63,22 @@ class ImageUnpackerTest {
       assertThat(left).isEmpty();
     }
   }
+
+  @Test
+  void aTargetThatIsASymbolicLinkIsRefusedBeforeAnythingIsWritten() throws IOException {
+    Path layout = dir.resolve("layout");
+    LayerTar.writeImage(
+        layout,
+        "t",
+        List.of(new LayerTar.Layer(new LayerTar().file("a", "a\n").bytes(), Compression.GZIP)));
+    Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+    Path link = Files.createSymbolicLink(dir.resolve("link"), elsewhere);
+    assertThatThrownBy(() -> LayerTar.unpack(layout, "t", link, !Tools.root()))
+        .isInstanceOf(java.nio.file.FileSystemException.class)
+        .hasMessageContaining("is a symbolic link (to " + elsewhere + ")");
+    try (Stream<Path> left = Files.list(elsewhere)) {
+      assertThat(left).isEmpty();
+    }
+    assertThat(link).isSymbolicLink();
+  }
 }
