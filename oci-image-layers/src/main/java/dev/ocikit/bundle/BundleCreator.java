@@ -95,7 +95,9 @@ public final class BundleCreator {
     Parsed<ImageConfig> config = ImageConfigs.read(layout, manifest); // read once, for both
     RuntimeConfigConverter.check(config.value()); // before anything is unpacked
 
-    boolean created = prepare(bundle);
+    boolean created =
+        dev.ocikit.layers.internal.Rootfs.prepareTarget(
+            bundle, "make a bundle in a new or empty directory");
     Path rootfs = bundle.resolve(RuntimeConfig.Root.ROOTFS);
     boolean done = false;
     try {
@@ -116,34 +118,6 @@ public final class BundleCreator {
         dev.ocikit.layers.internal.Rootfs.removeQuietly(created ? bundle : rootfs, false);
       }
     }
-  }
-
-  /** Makes sure {@code bundle} is an empty directory; true when it had to be created. */
-  private static boolean prepare(Path bundle) throws IOException {
-    if (Files.exists(bundle, LinkOption.NOFOLLOW_LINKS)) {
-      if (Files.isSymbolicLink(bundle)) {
-        // Not followed: what is unpacked stays in the directory named, which a link is not.
-        throw new java.nio.file.FileSystemException(
-            bundle.toString(),
-            null,
-            "is a symbolic link (to "
-                + Files.readSymbolicLink(bundle)
-                + "); name the directory itself");
-      }
-      if (!Files.isDirectory(bundle, LinkOption.NOFOLLOW_LINKS)) {
-        throw new java.nio.file.FileSystemException(
-            bundle.toString(), null, "exists and is not a directory");
-      }
-      try (var entries = Files.list(bundle)) {
-        if (entries.findAny().isPresent()) {
-          throw new java.nio.file.FileSystemException(
-              bundle.toString(), null, "is not empty; make a bundle in a new or empty directory");
-        }
-      }
-      return false;
-    }
-    Files.createDirectories(bundle);
-    return true;
   }
 
   /** Writes {@code file} whole or not at all: a temporary file, forced, then renamed. */

@@ -12,8 +12,6 @@ import dev.ocikit.model.ImageConfig;
 import dev.ocikit.model.Manifest;
 import dev.ocikit.model.MediaType;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,31 +114,8 @@ public final class ImageUnpacker {
     }
   }
 
-  /** An absent target is made (true); an existing one must be an empty directory. */
+  /** An absent target is made (true); an existing one must be an empty directory (false). */
   private static boolean prepare(Path target) throws IOException {
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      if (Files.isSymbolicLink(target)) {
-        // Not followed: what is unpacked stays in the directory named, which a link is not.
-        throw new java.nio.file.FileSystemException(
-            target.toString(),
-            null,
-            "is a symbolic link (to "
-                + Files.readSymbolicLink(target)
-                + "); name the directory itself");
-      }
-      if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-        throw new java.nio.file.FileSystemException(
-            target.toString(), null, "exists and is not a directory");
-      }
-      try (var entries = Files.list(target)) {
-        if (entries.findAny().isPresent()) {
-          throw new java.nio.file.FileSystemException(
-              target.toString(), null, "is not empty; unpack into a new or empty directory");
-        }
-      }
-      return false;
-    }
-    Files.createDirectories(target);
-    return true;
+    return Rootfs.prepareTarget(target, "unpack into a new or empty directory");
   }
 }

@@ -837,37 +837,6 @@ class LayerWriterTest {
     return out;
   }
 
-  @Test
-  void aFileWhoseOnlyChangeIsItsCapabilityIsInTheDiff() throws IOException {
-    org.junit.jupiter.api.Assumptions.assumeTrue(ROOT, "only a privileged process sets them");
-    Tools.require("setfattr");
-    Tools.require("getfattr");
-    Path lower = Files.createDirectories(dir.resolve("lower"));
-    Path upper = Files.createDirectories(dir.resolve("upper"));
-    for (Path t : List.of(lower, upper)) {
-      Files.writeString(t.resolve("ping"), "p");
-      Files.setPosixFilePermissions(
-          t.resolve("ping"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-      Files.writeString(t.resolve("other"), "o");
-      Files.setLastModifiedTime(t.resolve("ping"), java.nio.file.attribute.FileTime.from(T0));
-      Files.setLastModifiedTime(t.resolve("other"), java.nio.file.attribute.FileTime.from(T0));
-    }
-    Tools.run(
-        dir,
-        List.of(
-            "setfattr",
-            "-n",
-            "security.capability",
-            "-v",
-            "0x0100000200200000000000000000000000000000",
-            upper.resolve("ping").toString()));
-
-    List<TarArchiveEntry> entries =
-        tarEntries(bytes(new LayerWriter(PLAIN).addChanges(lower, upper)));
-
-    assertThat(names(entries)).contains("ping").doesNotContain("other");
-  }
-
   private static final String NET_RAW = "0x0100000200200000000000000000000000000000";
   private static final String SET_UID = "0x0100000280000000000000000000000000000000";
 
@@ -881,8 +850,36 @@ class LayerWriterTest {
     return file;
   }
 
+  /**
+   * The lower and upper trees of a diff with capabilities: root only, with setfattr and getfattr.
+   */
+  private Path[] capabilityDiffTrees() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(ROOT, "only a privileged process sets them");
+    Tools.require("setfattr");
+    Tools.require("getfattr");
+    return new Path[] {
+      Files.createDirectories(dir.resolve("lower")), Files.createDirectories(dir.resolve("upper"))
+    };
+  }
+
   private void setCapability(Path file, String hex) throws IOException {
     Tools.run(dir, List.of("setfattr", "-n", "security.capability", "-v", hex, file.toString()));
+  }
+
+  @Test
+  void aFileWhoseOnlyChangeIsItsCapabilityIsInTheDiff() throws IOException {
+    Path[] trees = capabilityDiffTrees();
+    for (Path t : trees) {
+      executable(t.resolve("ping"), "p");
+      Files.writeString(t.resolve("other"), "o");
+      Files.setLastModifiedTime(t.resolve("other"), java.nio.file.attribute.FileTime.from(T0));
+    }
+    setCapability(trees[1].resolve("ping"), NET_RAW);
+
+    List<TarArchiveEntry> entries =
+        tarEntries(bytes(new LayerWriter(PLAIN).addChanges(trees[0], trees[1])));
+
+    assertThat(names(entries)).contains("ping").doesNotContain("other");
   }
 
   @Test
@@ -931,11 +928,9 @@ class LayerWriterTest {
   void capabilitiesOfFilesThatAreNotExecutableCountForNeitherTreeNorDiff() throws IOException {
     // The kernel looks at a file's capabilities only when it executes it: those of a file no one
     // may execute are not recorded, and a change of them alone is no change.
-    org.junit.jupiter.api.Assumptions.assumeTrue(ROOT, "only a privileged process sets them");
-    Tools.require("setfattr");
-    Tools.require("getfattr");
-    Path lower = Files.createDirectories(dir.resolve("lower"));
-    Path upper = Files.createDirectories(dir.resolve("upper"));
+    Path[] trees = capabilityDiffTrees();
+    Path lower = trees[0];
+    Path upper = trees[1];
     for (Path t : List.of(lower, upper)) {
       Files.writeString(t.resolve("data"), "d");
       Files.setLastModifiedTime(t.resolve("data"), java.nio.file.attribute.FileTime.from(T0));

@@ -374,4 +374,39 @@ public final class Rootfs {
       }
     }
   }
+
+  /**
+   * Makes {@code target} ready to be filled: an absent one is made (true), an existing one must be
+   * an empty directory, not a link to one (false).
+   *
+   * @param advice what the error for a target that is not empty tells the caller to do
+   * @throws java.nio.file.FileSystemException naming the target, if it is not
+   */
+  public static boolean prepareTarget(Path target, String advice) throws IOException {
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.isSymbolicLink(target)) {
+        // Not followed: what is unpacked stays in the directory named, which a link is not.
+        throw new java.nio.file.FileSystemException(
+            target.toString(),
+            null,
+            "is a symbolic link (to "
+                + Files.readSymbolicLink(target)
+                + "); name the directory"
+                + " itself");
+      }
+      if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        throw new java.nio.file.FileSystemException(
+            target.toString(), null, "exists and is not a directory");
+      }
+      try (var entries = Files.list(target)) {
+        if (entries.findAny().isPresent()) {
+          throw new java.nio.file.FileSystemException(
+              target.toString(), null, "is not empty; " + advice);
+        }
+      }
+      return false;
+    }
+    Files.createDirectories(target);
+    return true;
+  }
 }
