@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Unpack benchmark: ocikit unpack against umoci unpack, tar -xzf and zstd -dc | tar -x on one
-# generated layer (~400 MB of ~30,000 files), interleaved, in one run; prints medians and ratios.
+# generated layer (~400 MB of ~30,000 files), interleaved, in one run; prints medians and ratios;
+# then the library's ImageUnpacker run warm in one JVM against tar, interleaved too.
 #
 #   sudo benchmarks/unpack-bench.sh [RUNS]      (root: it loop-mounts a fresh journaled ext4)
 #
@@ -17,6 +18,10 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "unpack-bench: run as root (it mounts a loop file system)" >&2; exit 2; }
 jar="$root/oci-image-cli/target/ocikit.jar"
 [ -f "$jar" ] || (cd "$root" && mvn -B -q -DskipTests -pl oci-image-cli -am package)
+# The warm runs (the library inside one JVM, as a program embedding it unpacks): built every time,
+# as a jar left from an older checkout may lack them.
+bench_jar="$root/benchmarks/target/benchmarks.jar"
+(cd "$root" && mvn -B -q -DskipTests -pl oci-image-model,oci-image-layout,oci-image-layers,benchmarks package)
 
 img=$(mktemp /tmp/ocikit-bench-XXXXXX.img)
 mnt=$(mktemp -d /tmp/ocikit-bench-mnt-XXXXXX)
@@ -110,3 +115,11 @@ printf '  gzip: ocikit / umoci unpack      %.2f\n' "$(echo "$og / $ug" | bc -l)"
 printf '  gzip: ocikit / tar -xzf          %.2f\n' "$(echo "$og / $tg" | bc -l)"
 printf '  gzip: java -jar (default JVM) / tar -xzf %.2f\n' "$(echo "$jg / $tg" | bc -l)"
 printf '  zstd: ocikit / zstd -dc | tar -x %.2f\n' "$(echo "$oz / $tz" | bc -l)"
+# The same unpacks run warm: ImageUnpacker again and again in one JVM (after an untimed run), each
+# interleaved with the command it is compared with. What the command line adds to these is the
+# JVM's start and JIT compilation.
+echo "warm, inside one JVM (the library as a program embedding it runs it), interleaved:"
+java -XX:+UseSerialGC -cp "$bench_jar" dev.ocikit.bench.WarmUnpack gz b out "$runs" \
+  -- sh -c "mkdir out && tar -xzf '$gzblob' -C out"
+java -XX:+UseSerialGC -cp "$bench_jar" dev.ocikit.bench.WarmUnpack zst b out "$runs" \
+  -- sh -c "mkdir out && zstd -dc '$zstblob' | tar -x -C out"
