@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Layer-creation benchmark: ocikit pack against tar -czf, tar -c | pigz, tar --zstd and
 # umoci insert on one generated tree (~310 MB of ~30,000 files), interleaved, in one run; prints
-# medians and ratios.
+# medians and ratios; then the library's LayerWriter and ImageBuilder run warm in one JVM against
+# tar -c | pigz and tar --zstd, interleaved too.
 #
 #   sudo benchmarks/pack-bench.sh [RUNS]      (root: it loop-mounts a fresh journaled ext4)
 #
@@ -18,6 +19,10 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "pack-bench: run as root (it mounts a loop file system)" >&2; exit 2; }
 jar="$root/oci-image-cli/target/ocikit.jar"
 [ -f "$jar" ] || (cd "$root" && mvn -B -q -DskipTests -pl oci-image-cli -am package)
+# The warm runs (the library inside one JVM, as a program embedding it packs): built every time,
+# as a jar left from an older checkout may lack them.
+bench_jar="$root/benchmarks/target/benchmarks.jar"
+(cd "$root" && mvn -B -q -DskipTests -pl oci-image-model,oci-image-layout,oci-image-layers,benchmarks package)
 
 img=$(mktemp /tmp/ocikit-bench-XXXXXX.img)
 mnt=$(mktemp -d /tmp/ocikit-bench-mnt-XXXXXX)
@@ -69,3 +74,11 @@ printf '  gzip: ocikit / tar -c | pigz     %.2f\n' "$(echo "$(m "ocikit pack (gz
 printf '  gzip: ocikit / tar -czf          %.2f\n' "$(echo "$(m "ocikit pack (gzip)") / $(m "tar -czf")" | bc -l)"
 printf '  gzip: ocikit / umoci insert      %.2f\n' "$(echo "$(m "ocikit pack (gzip)") / $(m "umoci insert (gzip)")" | bc -l)"
 printf '  zstd: ocikit / tar --zstd        %.2f\n' "$(echo "$(m "ocikit pack (zstd)") / $(m "tar --zstd")" | bc -l)"
+# The same packs run warm: a LayerWriter and an ImageBuilder again and again in one JVM (after an
+# untimed run), each interleaved with the command it is compared with. What the command line adds
+# to these is the JVM's start and JIT compilation.
+echo "warm, inside one JVM (the library as a program embedding it runs it), interleaved:"
+java -XX:+UseSerialGC -cp "$bench_jar" dev.ocikit.bench.WarmPack tree out gzip "$runs" \
+  -- sh -c "tar -c tree | pigz -6 > out.tar.gz"
+java -XX:+UseSerialGC -cp "$bench_jar" dev.ocikit.bench.WarmPack tree out zstd "$runs" \
+  -- tar --zstd -cf out.tar.zst tree

@@ -57,11 +57,17 @@ public final class WarmUnpack {
       }
     }
     clear(out);
+    report("warm ImageUnpacker", ocikit, command, other);
+  }
+
+  /** Prints the medians of both, each run's time, and the ratio of the medians. */
+  static void report(String what, List<Double> ocikit, List<String> command, List<Double> other) {
     double o = median(ocikit);
     double c = median(other);
     System.out.printf(
         Locale.ROOT,
-        "warm ImageUnpacker %.2f s (%s), %s %.2f s (%s): ratio %.2f%n",
+        "%s %.2f s (%s), %s %.2f s (%s): ratio %.2f%n",
+        what,
         o,
         seconds(ocikit),
         String.join(" ", command),
@@ -71,7 +77,7 @@ public final class WarmUnpack {
   }
 
   /** Removes {@code out} and flushes the file system, as the shell benchmark does between runs. */
-  private static void clear(Path out) throws IOException, InterruptedException {
+  static void clear(Path out) throws IOException, InterruptedException {
     run(List.of("rm", "-rf", out.toString()));
     run(List.of("sync"));
   }
