@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Streaming: {@code ocikit validate --deep} of a layout whose layer is 3 GiB uncompressed runs in a
- * 64 MiB heap, reading the layer once.
+ * 64 MiB heap, reading the layer once; {@code ocikit unpack} of a layer of 30,000 small files runs
+ * in a 32 MiB heap.
  */
 class BigLayerIT {
   static final long SIZE = 3L * 1024 * 1024 * 1024;
@@ -93,5 +94,84 @@ class BigLayerIT {
     System.out.printf(
         "validate --deep of a %.1f GiB layer (%d bytes gzip) with -Xmx64m: %.1f s%n",
         SIZE / (1024.0 * 1024 * 1024), layer.size(), seconds);
+  }
+
+  @Test
+  void unpackingThirtyThousandSmallFilesRunsInA32MibHeap() throws Exception {
+    // Small files go to a writer thread of their own through a bounded queue of reused arrays:
+    // what waits there is bounded whatever the layer's size.
+    int files = 30_000;
+    Path gz = dir.resolve("small.tar.gz");
+    Digest diffId;
+    java.util.Random random = new java.util.Random(7);
+    long total = 0;
+    GzipParameters parameters = new GzipParameters();
+    parameters.setCompressionLevel(1);
+    try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(gz), 1 << 20);
+        GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(file, parameters);
+        DigestingOutputStream tarBytes = new DigestingOutputStream(gzip, DigestAlgorithm.SHA256);
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(tarBytes)) {
+      for (int i = 0; i < files; i++) {
+        if (i % 500 == 0) {
+          tar.putArchiveEntry(new TarArchiveEntry("d" + i / 500 + "/"));
+          tar.closeArchiveEntry();
+        }
+        // Sizes as benchmarks/gen-tree.py draws them: log-normal, 6.6 KB median, a long tail.
+        byte[] content = new byte[(int) Math.exp(8.8 + random.nextGaussian()) + 16];
+        random.nextBytes(content);
+        TarArchiveEntry entry = new TarArchiveEntry("d" + i / 500 + "/f" + i);
+        entry.setSize(content.length);
+        tar.putArchiveEntry(entry);
+        tar.write(content);
+        tar.closeArchiveEntry();
+        total += content.length;
+      }
+      tar.finish();
+      tarBytes.flush();
+      diffId = tarBytes.digest();
+    }
+    OciLayout layout = OciLayout.create(dir.resolve("small"));
+    Descriptor layer;
+    try (InputStream in = Files.newInputStream(gz)) {
+      layer = layout.writeBlob(MediaType.IMAGE_LAYER_GZIP, in);
+    }
+    Files.delete(gz);
+    Descriptor config =
+        layout.writeDocument(
+            ImageConfig.builder()
+                .platform(Platform.of("linux", "amd64"))
+                .rootfs(ImageConfig.RootFs.of(List.of(diffId)))
+                .build());
+    layout.tag(
+        "small", layout.writeDocument(Manifest.builder().config(config).addLayer(layer).build()));
+
+    Path out = dir.resolve("out");
+    Process p =
+        new ProcessBuilder(
+                "java",
+                "-Xmx32m",
+                "-jar",
+                OcikitJarIT.jar().toString(),
+                "unpack",
+                layout.root().toString(),
+                out.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    long count;
+    long bytes;
+    try (java.util.stream.Stream<Path> walk = Files.walk(out)) {
+      List<Path> regular = walk.filter(Files::isRegularFile).toList();
+      count = regular.size();
+      long sum = 0;
+      for (Path f : regular) {
+        sum += Files.size(f);
+      }
+      bytes = sum;
+    }
+    assertThat(count).isEqualTo(files);
+    assertThat(bytes).isEqualTo(total);
   }
 }

@@ -329,7 +329,7 @@ public final class LayerApplier {
     private final BackgroundWrites writes;
 
     /** The arrays that carry small files' content to {@link #writes}, reused. */
-    private final BufferPool buffers = new BufferPool(BACKGROUND_FILE, 2 * BACKGROUND_BYTES);
+    private final BufferPool buffers = new BufferPool(BACKGROUND_FILE, BACKGROUND_BYTES / 2);
 
     /** Paths handed to {@link #writes} since the last {@link #sync()}. */
     private final Set<Path> pending = new HashSet<>();
@@ -475,7 +475,8 @@ public final class LayerApplier {
           }
           boolean owned = ownedAsCreated(parent);
           pending.add(path);
-          writes.submit(() -> writeInBackground(path, entry, data, length, owned), size);
+          // Counted as the array it holds: the queue bounds the memory, not the content.
+          writes.submit(() -> writeInBackground(path, entry, data, length, owned), data.length);
           markAdded(path);
           return;
         }
