@@ -35,31 +35,32 @@ class BigLayerIT {
 
   @TempDir Path dir;
 
-  @Test
-  void deepValidationOfAMultiGigabyteLayerRunsInA64MibHeap() throws Exception {
-    Path gz = dir.resolve("layer.tar.gz");
-    Digest diffId;
+  /** Writes the entries of a tar. */
+  private interface TarBody {
+    void write(TarArchiveOutputStream tar) throws java.io.IOException;
+  }
+
+  /** Writes {@code gz}: the tar {@code body} writes, gzip level 1; returns the tar's digest. */
+  private static Digest gzipTar(Path gz, TarBody body) throws java.io.IOException {
     GzipParameters parameters = new GzipParameters();
     parameters.setCompressionLevel(1);
     try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(gz), 1 << 20);
         GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(file, parameters);
         DigestingOutputStream tarBytes = new DigestingOutputStream(gzip, DigestAlgorithm.SHA256);
         TarArchiveOutputStream tar = new TarArchiveOutputStream(tarBytes)) {
-      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-      TarArchiveEntry entry = new TarArchiveEntry("big.bin");
-      entry.setSize(SIZE);
-      tar.putArchiveEntry(entry);
-      byte[] chunk = new byte[1 << 20];
-      for (long written = 0; written < SIZE; written += chunk.length) {
-        chunk[0] = (byte) (written >>> 20); // not all zeros: a little entropy per MiB
-        tar.write(chunk);
-      }
-      tar.closeArchiveEntry();
+      body.write(tar);
       tar.finish();
       tarBytes.flush();
-      diffId = tarBytes.digest();
+      return tarBytes.digest();
     }
-    OciLayout layout = OciLayout.create(dir.resolve("big"));
+  }
+
+  /**
+   * Tags in {@code layout}, as {@code ref}, an image of the one gzip layer {@code gz} (moved into
+   * the layout) with that diff_id; returns the layer's descriptor.
+   */
+  private static Descriptor tagImageOfLayer(OciLayout layout, String ref, Path gz, Digest diffId)
+      throws java.io.IOException {
     Descriptor layer;
     try (InputStream in = Files.newInputStream(gz)) {
       layer = layout.writeBlob(MediaType.IMAGE_LAYER_GZIP, in);
@@ -72,7 +73,30 @@ class BigLayerIT {
                 .rootfs(ImageConfig.RootFs.of(List.of(diffId)))
                 .build());
     layout.tag(
-        "big", layout.writeDocument(Manifest.builder().config(config).addLayer(layer).build()));
+        ref, layout.writeDocument(Manifest.builder().config(config).addLayer(layer).build()));
+    return layer;
+  }
+
+  @Test
+  void deepValidationOfAMultiGigabyteLayerRunsInA64MibHeap() throws Exception {
+    Path gz = dir.resolve("layer.tar.gz");
+    Digest diffId =
+        gzipTar(
+            gz,
+            tar -> {
+              tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+              TarArchiveEntry entry = new TarArchiveEntry("big.bin");
+              entry.setSize(SIZE);
+              tar.putArchiveEntry(entry);
+              byte[] chunk = new byte[1 << 20];
+              for (long written = 0; written < SIZE; written += chunk.length) {
+                chunk[0] = (byte) (written >>> 20); // not all zeros: a little entropy per MiB
+                tar.write(chunk);
+              }
+              tar.closeArchiveEntry();
+            });
+    OciLayout layout = OciLayout.create(dir.resolve("big"));
+    Descriptor layer = tagImageOfLayer(layout, "big", gz, diffId);
 
     long start = System.nanoTime();
     Process p =
@@ -102,48 +126,30 @@ class BigLayerIT {
     // what waits there is bounded whatever the layer's size.
     int files = 30_000;
     Path gz = dir.resolve("small.tar.gz");
-    Digest diffId;
     java.util.Random random = new java.util.Random(7);
-    long total = 0;
-    GzipParameters parameters = new GzipParameters();
-    parameters.setCompressionLevel(1);
-    try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(gz), 1 << 20);
-        GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(file, parameters);
-        DigestingOutputStream tarBytes = new DigestingOutputStream(gzip, DigestAlgorithm.SHA256);
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(tarBytes)) {
-      for (int i = 0; i < files; i++) {
-        if (i % 500 == 0) {
-          tar.putArchiveEntry(new TarArchiveEntry("d" + i / 500 + "/"));
-          tar.closeArchiveEntry();
-        }
-        // Sizes as benchmarks/gen-tree.py draws them: log-normal, 6.6 KB median, a long tail.
-        byte[] content = new byte[(int) Math.exp(8.8 + random.nextGaussian()) + 16];
-        random.nextBytes(content);
-        TarArchiveEntry entry = new TarArchiveEntry("d" + i / 500 + "/f" + i);
-        entry.setSize(content.length);
-        tar.putArchiveEntry(entry);
-        tar.write(content);
-        tar.closeArchiveEntry();
-        total += content.length;
-      }
-      tar.finish();
-      tarBytes.flush();
-      diffId = tarBytes.digest();
-    }
+    long[] total = {0};
+    Digest diffId =
+        gzipTar(
+            gz,
+            tar -> {
+              for (int i = 0; i < files; i++) {
+                if (i % 500 == 0) {
+                  tar.putArchiveEntry(new TarArchiveEntry("d" + i / 500 + "/"));
+                  tar.closeArchiveEntry();
+                }
+                // Sizes as benchmarks/gen-tree.py draws them: log-normal, 6.6 KB median.
+                byte[] content = new byte[(int) Math.exp(8.8 + random.nextGaussian()) + 16];
+                random.nextBytes(content);
+                TarArchiveEntry entry = new TarArchiveEntry("d" + i / 500 + "/f" + i);
+                entry.setSize(content.length);
+                tar.putArchiveEntry(entry);
+                tar.write(content);
+                tar.closeArchiveEntry();
+                total[0] += content.length;
+              }
+            });
     OciLayout layout = OciLayout.create(dir.resolve("small"));
-    Descriptor layer;
-    try (InputStream in = Files.newInputStream(gz)) {
-      layer = layout.writeBlob(MediaType.IMAGE_LAYER_GZIP, in);
-    }
-    Files.delete(gz);
-    Descriptor config =
-        layout.writeDocument(
-            ImageConfig.builder()
-                .platform(Platform.of("linux", "amd64"))
-                .rootfs(ImageConfig.RootFs.of(List.of(diffId)))
-                .build());
-    layout.tag(
-        "small", layout.writeDocument(Manifest.builder().config(config).addLayer(layer).build()));
+    tagImageOfLayer(layout, "small", gz, diffId);
 
     Path out = dir.resolve("out");
     Process p =
@@ -172,6 +178,6 @@ class BigLayerIT {
       bytes = sum;
     }
     assertThat(count).isEqualTo(files);
-    assertThat(bytes).isEqualTo(total);
+    assertThat(bytes).isEqualTo(total[0]);
   }
 }
