@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Streaming: {@code ocikit validate --deep} of a layout whose layer is 3 GiB uncompressed runs in a
- * 64 MiB heap, reading the layer once; {@code ocikit unpack} of a layer of 30,000 small files runs
- * in a 32 MiB heap.
+ * 64 MiB heap, reading the layer once; {@code ocikit unpack} of a layer of 30,000 small files (330
+ * MB) runs in a 48 MiB heap, with the JVM's default collector.
  */
 class BigLayerIT {
   static final long SIZE = 3L * 1024 * 1024 * 1024;
@@ -121,9 +121,11 @@ class BigLayerIT {
   }
 
   @Test
-  void unpackingThirtyThousandSmallFilesRunsInA32MibHeap() throws Exception {
+  void unpackingThirtyThousandSmallFilesRunsInA48MibHeap() throws Exception {
     // Small files go to a writer thread of their own through a bounded queue of reused arrays:
-    // what waits there is bounded whatever the layer's size.
+    // what waits there is bounded whatever the layer's size. (With 32 MiB, G1 on JDK 17 fails
+    // now and then with "Retried waiting for GCLocker too often": the inflating thread is inside
+    // a JNI critical region most of the time. 40 MiB passed every time here.)
     int files = 30_000;
     Path gz = dir.resolve("small.tar.gz");
     java.util.Random random = new java.util.Random(7);
@@ -155,7 +157,7 @@ class BigLayerIT {
     Process p =
         new ProcessBuilder(
                 "java",
-                "-Xmx32m",
+                "-Xmx48m",
                 "-jar",
                 OcikitJarIT.jar().toString(),
                 "unpack",

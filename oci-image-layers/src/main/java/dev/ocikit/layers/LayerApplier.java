@@ -329,7 +329,7 @@ public final class LayerApplier {
     private final BackgroundWrites writes;
 
     /** The arrays that carry small files' content to {@link #writes}, reused. */
-    private final BufferPool buffers = new BufferPool(BACKGROUND_FILE, BACKGROUND_BYTES / 2);
+    private final BufferPool buffers = new BufferPool(BACKGROUND_FILE, BACKGROUND_BYTES / 4);
 
     /** Paths handed to {@link #writes} since the last {@link #sync()}. */
     private final Set<Path> pending = new HashSet<>();
