@@ -35,16 +35,17 @@ class MutatedDocumentsTest {
   private static final int RUNS = Integer.getInteger("ocikit.mutations", 100);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+  /** The layout whose copies are changed: testdata's hello image. */
+  private static final String SAMPLE = "testdata/images/hello";
+
   @TempDir Path dir;
 
   @Test
   void mutatedIndexManifestOrConfigGivesOneLineErrorsAndNoHalfTrees() throws IOException {
     Random random = new Random(20261126L);
-    Path sample = TestRoot.path("testdata/images/hello");
     Map<String, Integer> outcomes = new TreeMap<>();
     for (int run = 0; run < RUNS; run++) {
-      Path layout = dir.resolve("l" + run);
-      copy(sample, layout);
+      Path layout = sampleCopy("l" + run);
       String target = List.of("index", "manifest", "config").get(run % 3);
       String change = mutate(layout, target, random);
       for (List<String> command :
@@ -78,11 +79,9 @@ class MutatedDocumentsTest {
     // third run, bytes of the first layer's gzip stream instead, its digest refitted: the
     // decompressor meets them, and the diff_id check after it.
     Random random = new Random(7L);
-    Path sample = TestRoot.path("testdata/images/hello");
     Map<String, Integer> outcomes = new TreeMap<>();
     for (int run = 0; run < RUNS; run++) {
-      Path layout = dir.resolve("t" + run);
-      copy(sample, layout);
+      Path layout = sampleCopy("t" + run);
       Path indexFile = layout.resolve("index.json");
       ObjectNode index = (ObjectNode) OciJson.readTree(Files.readAllBytes(indexFile));
       ObjectNode entry = latest(index);
@@ -137,12 +136,7 @@ class MutatedDocumentsTest {
     Random random = new Random(11L);
     Path archive = dir.resolve("sample.tar");
     CliRun made =
-        CliRun.run(
-            "copy",
-            TestRoot.path("testdata/images/hello").toString(),
-            archive.toString(),
-            "--ref",
-            "latest");
+        CliRun.run("copy", TestRoot.path(SAMPLE).toString(), archive.toString(), "--ref", "latest");
     assertThat(made.status()).as(made.err()).isZero();
     byte[] original = Files.readAllBytes(archive);
     Map<String, Integer> outcomes = new TreeMap<>();
@@ -361,6 +355,13 @@ class MutatedDocumentsTest {
       case 14 -> NODES.numberNode(Long.MAX_VALUE);
       default -> NODES.stringNode("sha512:" + "ab".repeat(10));
     };
+  }
+
+  /** A copy of the sample layout, at {@code name} in the work directory. */
+  private Path sampleCopy(String name) throws IOException {
+    Path layout = dir.resolve(name);
+    copy(TestRoot.path(SAMPLE), layout);
+    return layout;
   }
 
   private static void copy(Path from, Path to) throws IOException {
